@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// PlantDesk command line: `plantdesk console` (headless agent + console UI) and `plantdesk start` (desktop app,
+// or the console where the Electron runtime is missing). Runs the compiled output in build/ (npm run build).
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const build = join(root, 'build', 'node');
+const USAGE = 'Usage: plantdesk <console|start> [--config FILE] [--data DIR] [--port N]\n  plantdesk console --help   for the options';
+
+if (!existsSync(join(build, 'main', 'console', 'cli.js'))) {
+  console.error('plantdesk: the app is not built; run `npm run build` first (npm run console and npm start do it for you).');
+  process.exit(2);
+}
+const load = (file) => import(pathToFileURL(join(build, file)).href);
+const [command, ...args] = process.argv.slice(2);
+
+if (command === 'console') {
+  await (await load('main/console/cli.js')).runConsole(args);
+} else if (command === 'start') {
+  const { findElectronRuntime, consoleFallbackMessage, launchElectron } = await load('main/shell/launch.js');
+  const runtime = findElectronRuntime();
+  if (runtime.ok) {
+    launchElectron(runtime.binary, join(build, 'main', 'shell', 'main.js'), args);
+  } else {
+    console.log(consoleFallbackMessage(runtime.reason));
+    await (await load('main/console/cli.js')).runConsole(args);
+  }
+} else {
+  console.error(command ? `plantdesk: unknown command "${command}"\n${USAGE}` : USAGE);
+  process.exit(command === undefined || command === '--help' ? 0 : 2);
+}

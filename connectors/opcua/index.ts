@@ -1,0 +1,2 @@
+// Public face of the OPC UA connector.
+export * from './opcuaSource.js';

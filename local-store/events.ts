@@ -1,0 +1,114 @@
+// Canonical events and their lifecycle: every status change is checked and leaves a history row.
+import { canTransition, EVENT_STATUSES, type CanonicalEvent, type EventStatus, type RuleViolation } from '../domain/index.js';
+import type { ReadableDb, WritableDb } from './database.js';
+
+export interface StoredEvent {
+  readonly id: number;
+  readonly eventId: string;
+  readonly kind: CanonicalEvent['kind'];
+  readonly status: EventStatus;
+  readonly orderId: string;
+  readonly body: CanonicalEvent;
+  readonly reasons: readonly RuleViolation[];
+  readonly erpDocument: string | null;
+  readonly correlationId: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface NewEvent {
+  readonly eventId: string;
+  readonly rawId: number;
+  readonly body: CanonicalEvent;
+  readonly status: EventStatus;
+  readonly correlationId: string;
+  readonly at: number;
+}
+
+export interface TransitionInput {
+  readonly to: EventStatus;
+  readonly at: number;
+  readonly actor: string;
+  readonly reason?: string;
+  readonly reasons?: readonly RuleViolation[];
+  readonly erpDocument?: string;
+}
+
+interface EventRow {
+  id: number; event_id: string; kind: string; status: string; order_id: string; body: string; reasons: string;
+  erp_document: string | null; correlation_id: string; created_at: number; updated_at: number;
+}
+
+function toStoredEvent(row: EventRow): StoredEvent {
+  return {
+    id: row.id, eventId: row.event_id, kind: row.kind as StoredEvent['kind'], status: row.status as EventStatus,
+    orderId: row.order_id, body: JSON.parse(row.body) as CanonicalEvent, reasons: JSON.parse(row.reasons) as RuleViolation[],
+    erpDocument: row.erp_document, correlationId: row.correlation_id, createdAt: row.created_at, updatedAt: row.updated_at,
+  };
+}
+
+export function insertEvent(db: WritableDb, event: NewEvent): void {
+  db.prepare(
+    `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, correlation_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), event.correlationId, event.at, event.at);
+  insertHistory(db, event.eventId, null, event.status, event.at, 'system', 'received', event.correlationId);
+}
+
+export class IllegalTransitionError extends Error {
+  constructor(eventId: string, from: EventStatus, to: EventStatus) {
+    super(`Event ${eventId} cannot move from ${from} to ${to}.`);
+    this.name = 'IllegalTransitionError';
+  }
+}
+
+/** Moves an event to a new status in one transaction with its history row. */
+export function transitionEvent(db: WritableDb, eventId: string, change: TransitionInput): StoredEvent {
+  return db.transaction(() => {
+    const current = getEvent(db, eventId);
+    if (!current) throw new Error(`Event ${eventId} does not exist.`);
+    if (!canTransition(current.status, change.to)) throw new IllegalTransitionError(eventId, current.status, change.to);
+    db.prepare(
+      `UPDATE event SET status = ?, updated_at = ?, reasons = COALESCE(?, reasons), erp_document = COALESCE(?, erp_document)
+       WHERE event_id = ?`,
+    ).run(change.to, change.at, change.reasons ? JSON.stringify(change.reasons) : null, change.erpDocument ?? null, eventId);
+    insertHistory(db, eventId, current.status, change.to, change.at, change.actor, change.reason ?? null, current.correlationId);
+    return getEvent(db, eventId)!;
+  })();
+}
+
+function insertHistory(db: WritableDb, eventId: string, from: EventStatus | null, to: EventStatus, at: number, actor: string, reason: string | null, correlationId: string): void {
+  db.prepare('INSERT INTO event_history (event_id, from_status, to_status, at, actor, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(eventId, from, to, at, actor, reason, correlationId);
+}
+
+export function getEvent(db: ReadableDb, eventId: string): StoredEvent | undefined {
+  const row = db.prepare('SELECT * FROM event WHERE event_id = ?').get(eventId) as EventRow | undefined;
+  return row ? toStoredEvent(row) : undefined;
+}
+
+/** Oldest first, so events of one production order leave in the order they arrived. */
+export function listEventsByStatus(db: ReadableDb, status: EventStatus, limit: number): StoredEvent[] {
+  return (db.prepare('SELECT * FROM event WHERE status = ? ORDER BY id LIMIT ?').all(status, limit) as EventRow[]).map(toStoredEvent);
+}
+
+export function listRecentEvents(db: ReadableDb, limit: number, status?: EventStatus): StoredEvent[] {
+  const rows = status
+    ? db.prepare('SELECT * FROM event WHERE status = ? ORDER BY updated_at DESC, id DESC LIMIT ?').all(status, limit)
+    : db.prepare('SELECT * FROM event ORDER BY updated_at DESC, id DESC LIMIT ?').all(limit);
+  return (rows as EventRow[]).map(toStoredEvent);
+}
+
+export function countEventsByStatus(db: ReadableDb): Record<EventStatus, number> {
+  const counts = Object.fromEntries(EVENT_STATUSES.map((s) => [s, 0])) as Record<EventStatus, number>;
+  for (const row of db.prepare('SELECT status, COUNT(*) AS n FROM event GROUP BY status').all() as { status: EventStatus; n: number }[]) {
+    counts[row.status] = row.n;
+  }
+  return counts;
+}
+
+/** Creation time (ms) of the oldest event still on its way to the ERP, or null when none is. */
+export function oldestPendingCreatedAt(db: ReadableDb): number | null {
+  const row = db.prepare("SELECT MIN(created_at) AS t FROM event WHERE status IN ('mapped', 'ready', 'sending')").get() as { t: number | null };
+  return row.t;
+}

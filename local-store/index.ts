@@ -1,0 +1,5 @@
+// Public face of the local store: open the database, then small functions over the typed handle.
+export * from './database.js';
+export * from './rawMessages.js';
+export * from './events.js';
+export * from './orders.js';

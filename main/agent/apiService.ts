@@ -1,0 +1,106 @@
+// The agent's implementation of the PlantDesk API: read models over the store and the live monitors.
+import {
+  EventQuerySchema, type DashboardSnapshot, type EventQuery, type EventSummary, type Health, type PlantDeskApi,
+  type QueueCounts, type Unsubscribe,
+} from '../../domain/index.js';
+import { countEventsByStatus, countRawByStatus, listRecentEvents, oldestPendingCreatedAt, type ReadableDb, type StoredEvent } from '../../local-store/index.js';
+import type { ConnectionRegistry } from './connectionRegistry.js';
+import type { LineMonitor } from './lineMonitor.js';
+
+const RECENT_RECORDS = 25;
+
+export interface ApiServiceOptions {
+  readonly db: ReadableDb;
+  readonly lines: LineMonitor;
+  readonly connections: ConnectionRegistry;
+  readonly version: string;
+  readonly demo: boolean;
+  readonly startedAt: number;
+}
+
+export function toEventSummary(event: StoredEvent): EventSummary {
+  const body = event.body;
+  return {
+    eventId: event.eventId,
+    kind: body.kind,
+    status: event.status,
+    line: body.line,
+    orderId: body.orderId,
+    operation: body.operation,
+    quantity: body.kind === 'confirmation' ? body.yieldQty : body.value,
+    scrap: body.kind === 'confirmation' ? body.scrapQty : 0,
+    unit: (body.kind === 'confirmation' ? body.unit : body.unit) ?? '',
+    erpDocument: event.erpDocument,
+    reasons: event.reasons,
+    correlationId: event.correlationId,
+    receivedAt: new Date(event.createdAt).toISOString(),
+    updatedAt: new Date(event.updatedAt).toISOString(),
+  };
+}
+
+export class ApiService implements PlantDeskApi {
+  private readonly dashboardListeners = new Set<(snapshot: DashboardSnapshot) => void>();
+
+  constructor(private readonly options: ApiServiceOptions) {}
+
+  async getHealth(): Promise<Health> {
+    const now = Date.now();
+    const degraded = this.options.connections.list().some((c) => c.state !== 'connected');
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      version: this.options.version,
+      startedAt: new Date(this.options.startedAt).toISOString(),
+      uptimeS: Math.round((now - this.options.startedAt) / 1000),
+      demo: this.options.demo,
+    };
+  }
+
+  async getQueue(): Promise<QueueCounts> {
+    return this.queueNow();
+  }
+
+  async getDashboard(): Promise<DashboardSnapshot> {
+    return this.snapshotNow();
+  }
+
+  async listEvents(query: EventQuery = {}): Promise<EventSummary[]> {
+    const { status, limit } = EventQuerySchema.parse(query);
+    return listRecentEvents(this.options.db, limit, status).map(toEventSummary);
+  }
+
+  onDashboard(listener: (snapshot: DashboardSnapshot) => void): Unsubscribe {
+    this.dashboardListeners.add(listener);
+    return () => this.dashboardListeners.delete(listener);
+  }
+
+  hasDashboardListeners(): boolean {
+    return this.dashboardListeners.size > 0;
+  }
+
+  /** Called by the agent's throttle, at most 4 times a second, never per event. */
+  publishDashboard(): void {
+    if (this.dashboardListeners.size === 0) return;
+    const snapshot = this.snapshotNow();
+    for (const listener of this.dashboardListeners) listener(snapshot);
+  }
+
+  private queueNow(): QueueCounts {
+    const oldest = oldestPendingCreatedAt(this.options.db);
+    return {
+      ...countEventsByStatus(this.options.db),
+      rejected: countRawByStatus(this.options.db, 'rejected'),
+      oldestPendingAgeS: oldest === null ? null : Math.max(0, Math.round((Date.now() - oldest) / 1000)),
+    };
+  }
+
+  private snapshotNow(): DashboardSnapshot {
+    return {
+      at: new Date().toISOString(),
+      lines: this.options.lines.statuses(),
+      queue: this.queueNow(),
+      connections: this.options.connections.list(),
+      rate: this.options.lines.rate(),
+      recent: listRecentEvents(this.options.db, RECENT_RECORDS).filter((e) => e.kind === 'confirmation').map(toEventSummary),
+    };
+  }
+}

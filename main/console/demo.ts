@@ -1,0 +1,47 @@
+// The demo plant for newcomers and end-to-end tests: an embedded broker, the simulated lines (OPC UA + MES
+// publisher) and the ERP simulator, plus the agent configuration that connects to them.
+import { DEMO_PLANT, DEMO_ORDERS } from '../../sim/demoData.js';
+import { startErpSimulator } from '../../sim/erp/index.js';
+import { DEMO_OPCUA_NODES, startDemoBroker, startDemoPlant } from '../../sim/plant/index.js';
+import type { AgentConfigInput } from '../agent/index.js';
+
+export interface DemoEnvironment {
+  readonly config: AgentConfigInput;
+  stop(): Promise<void>;
+}
+
+export async function startDemoEnvironment(pkiDir: string): Promise<DemoEnvironment> {
+  const broker = await startDemoBroker({ port: 0 });
+  const erp = await startErpSimulator({ port: 0 });
+  const plant = await startDemoPlant({ brokerUrl: broker.url, pkiDir, intervalMs: 5000, faultEvery: 7 });
+  const lines = [...new Set(DEMO_ORDERS.filter((o) => o.status === 'released').map((o) => o.line))];
+  const config: AgentConfigInput = {
+    plant: DEMO_PLANT,
+    opcua: [{
+      name: 'demo-plc',
+      endpoint: plant.opcuaEndpoint,
+      lines: lines.map((line) => {
+        const nodes = DEMO_OPCUA_NODES(line);
+        return { line, good: nodes.goodCount, scrap: nodes.scrapCount, state: nodes.state, stateReason: nodes.stateReason, order: nodes.currentOrder };
+      }),
+    }],
+    mqtt: [{
+      name: 'demo-mes',
+      url: broker.url,
+      clientId: 'plantdesk-demo',
+      topics: [
+        { filter: `plantdesk/demo/${DEMO_PLANT}/+/confirmation`, type: 'confirmation' },
+        { filter: `plantdesk/demo/${DEMO_PLANT}/+/quality`, type: 'quality' },
+      ],
+    }],
+    erp: { kind: 'sap-odata', baseUrl: erp.url, sapClient: '100', ordersRefreshS: 30, postIntervalMs: 1000 },
+  };
+  return {
+    config,
+    async stop() {
+      await plant.stop();
+      await erp.stop();
+      await broker.stop();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+// Sandboxed preload: exposes the PlantDesk API as window.plantdesk over IPC, and nothing else.
+// CommonJS because sandboxed preloads cannot be ES modules, and only 'electron' can be required here.
+import type { ApiQuery, ApiResult, ApiStream, PlantDeskApi, StreamValue, Unsubscribe } from '../../domain/api.js';
+import electron = require('electron');
+
+const { contextBridge, ipcRenderer } = electron;
+
+// Same names as CALL_CHANNEL, SUBSCRIBE_CHANNEL and EVENT_CHANNEL in ipcBridge.ts (test/unit/shell keeps them equal).
+const CALL_CHANNEL = 'plantdesk:call';
+const SUBSCRIBE_CHANNEL = 'plantdesk:subscribe';
+const EVENT_CHANNEL = 'plantdesk:event';
+
+async function call<T>(method: ApiQuery, params?: unknown): Promise<T> {
+  const result = (await ipcRenderer.invoke(CALL_CHANNEL, method, params)) as ApiResult<T> | undefined;
+  if (result?.ok === true) return result.value;
+  // Only the message survives the context bridge, so it carries everything the UI needs.
+  throw new Error(result?.ok === false ? result.error.message : `malformed answer to ${method}`);
+}
+
+const listeners = new Map<ApiStream, Set<(value: unknown) => void>>();
+
+ipcRenderer.on(EVENT_CHANNEL, (_event, stream: ApiStream, value: unknown) => {
+  for (const listener of [...(listeners.get(stream) ?? [])]) {
+    try {
+      listener(value);
+    } catch (error) {
+      console.error(error); // one broken listener must not starve the others
+    }
+  }
+});
+
+function subscribe<S extends ApiStream>(stream: S, listener: (value: StreamValue<S>) => void): Unsubscribe {
+  let set = listeners.get(stream);
+  if (set === undefined) {
+    set = new Set();
+    listeners.set(stream, set);
+    ipcRenderer.send(SUBSCRIBE_CHANNEL, stream); // once per stream; main fans events out to every listener here
+  }
+  const entry = (value: unknown): void => listener(value as StreamValue<S>);
+  set.add(entry);
+  return () => {
+    set.delete(entry);
+  };
+}
+
+// Written out rather than generated from API_QUERIES/API_STREAMS, which this sandbox cannot require: the
+// PlantDeskApi annotation rejects a missing or extra member, and preload.test.ts checks the names against
+// domain's lists, so the two can never drift apart.
+const api: PlantDeskApi = {
+  getHealth: () => call('getHealth'),
+  getQueue: () => call('getQueue'),
+  getDashboard: () => call('getDashboard'),
+  listEvents: (query) => call('listEvents', query),
+  onDashboard: (listener) => subscribe('onDashboard', listener),
+};
+
+contextBridge.exposeInMainWorld('plantdesk', api);

@@ -1,0 +1,193 @@
+// PlantDeskApi over a WebSocket (browser mode): calls, stream subscriptions, reconnect with backoff.
+import type { ApiQuery, ApiRequestMessage, ApiResponseMessage, ApiStream, DashboardSnapshot, EventQuery } from '../../../domain/api';
+import type { EventSummary, Health, PlantDeskApi, QueueCounts, Unsubscribe } from '../../../domain/api';
+import { ApiCallError, type LinkState, type WebSocketFactory, type WebSocketLike, type WsClientOptions } from './wsTypes';
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+  /** Serialized request; set while queued for the next open socket, cleared once sent. */
+  frame: string | null;
+}
+
+const OPEN = 1;
+
+export class WsClient implements PlantDeskApi {
+  private socket: WebSocketLike | null = null;
+  private state: LinkState = 'connecting';
+  private nextId = 1;
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
+  private readonly pending = new Map<number, Pending>();
+  private readonly streams = new Map<ApiStream, Set<(value: unknown) => void>>();
+  private readonly linkListeners = new Set<(state: LinkState) => void>();
+  private readonly opts: Required<WsClientOptions>;
+
+  constructor(options: WsClientOptions) {
+    this.opts = {
+      WebSocket: globalThis.WebSocket as unknown as WebSocketFactory,
+      initialBackoffMs: 250,
+      maxBackoffMs: 5000,
+      callTimeoutMs: 15_000,
+      ...options,
+    };
+    this.connect();
+  }
+
+  // Method and stream names are typed as ApiQuery / ApiStream, so a rename in domain/api.ts fails to compile here.
+  getHealth = (): Promise<Health> => this.call('getHealth');
+  getQueue = (): Promise<QueueCounts> => this.call('getQueue');
+  getDashboard = (): Promise<DashboardSnapshot> => this.call('getDashboard');
+  listEvents = (query?: EventQuery): Promise<EventSummary[]> => this.call('listEvents', query);
+  onDashboard(listener: (snapshot: DashboardSnapshot) => void): Unsubscribe {
+    return this.listen('onDashboard', listener as (value: unknown) => void);
+  }
+
+  get linkState(): LinkState {
+    return this.state;
+  }
+
+  /** Calls the listener now and on every change of the link state. */
+  onLinkState(listener: (state: LinkState) => void): Unsubscribe {
+    this.linkListeners.add(listener);
+    listener(this.state);
+    return () => this.linkListeners.delete(listener);
+  }
+
+  /** Closes the socket for good: no reconnect, pending calls fail. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    this.failPending('client disposed');
+    this.setState('closed');
+  }
+
+  private call<T>(method: ApiQuery, params?: unknown): Promise<T> {
+    if (this.state === 'closed') {
+      return Promise.reject(new ApiCallError('disconnected', `${method}: not connected to the agent`));
+    }
+    const id = this.nextId++;
+    const message: ApiRequestMessage = params === undefined ? { type: 'call', id, method } : { type: 'call', id, method, params };
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new ApiCallError('timeout', `${method}: no answer within ${this.opts.callTimeoutMs} ms`));
+      }, this.opts.callTimeoutMs);
+      const entry: Pending = { resolve: resolve as (value: unknown) => void, reject, timer, frame: JSON.stringify(message) };
+      this.pending.set(id, entry);
+      if (this.state === 'open') this.flush(entry);
+    });
+  }
+
+  private listen(stream: ApiStream, listener: (value: unknown) => void): Unsubscribe {
+    let listeners = this.streams.get(stream);
+    if (!listeners) {
+      listeners = new Set();
+      this.streams.set(stream, listeners);
+    }
+    const first = listeners.size === 0;
+    listeners.add(listener);
+    if (first && this.state === 'open') this.send({ type: 'subscribe', stream });
+    // The wire has no unsubscribe message: the agent keeps pushing and events without listeners are dropped.
+    return () => {
+      listeners.delete(listener);
+    };
+  }
+
+  private connect(): void {
+    this.reconnectTimer = null;
+    this.setState('connecting');
+    let socket: WebSocketLike;
+    try {
+      socket = new this.opts.WebSocket(this.opts.url);
+    } catch {
+      this.onSocketClosed(null);
+      return;
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.attempt = 0;
+      this.setState('open');
+      for (const [stream, listeners] of this.streams) {
+        if (listeners.size > 0) this.send({ type: 'subscribe', stream });
+      }
+      for (const entry of this.pending.values()) this.flush(entry);
+    };
+    socket.onmessage = (ev) => {
+      if (this.socket === socket) this.receive(ev.data);
+    };
+    socket.onclose = () => this.onSocketClosed(socket);
+    // An error is always followed by close; nothing to do here.
+    socket.onerror = () => undefined;
+  }
+
+  private onSocketClosed(socket: WebSocketLike | null): void {
+    if (socket !== this.socket && socket !== null) return;
+    this.socket = null;
+    this.failPending('connection to the agent closed');
+    if (this.disposed) return;
+    this.setState('closed');
+    const base = Math.min(this.opts.maxBackoffMs, this.opts.initialBackoffMs * 2 ** this.attempt);
+    this.attempt++;
+    // Jitter (50..100 %) so many consoles do not reconnect in lockstep after an agent restart.
+    const delay = Math.round(base * (0.5 + Math.random() / 2));
+    this.reconnectTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private receive(data: unknown): void {
+    let message: ApiResponseMessage;
+    try {
+      message = JSON.parse(String(data)) as ApiResponseMessage;
+    } catch {
+      return;
+    }
+    if (message.type === 'result') {
+      const entry = this.pending.get(message.id);
+      if (!entry) return;
+      this.pending.delete(message.id);
+      clearTimeout(entry.timer);
+      const result = message.result;
+      if (result.ok) entry.resolve(result.value);
+      else entry.reject(new ApiCallError(result.error.code, result.error.message));
+    } else if (message.type === 'event') {
+      for (const listener of [...(this.streams.get(message.stream) ?? [])]) {
+        try {
+          listener(message.value);
+        } catch (error) {
+          console.error(`PlantDesk: ${message.stream} listener failed`, error);
+        }
+      }
+    }
+  }
+
+  private flush(entry: Pending): void {
+    if (entry.frame === null || !this.socket || this.socket.readyState !== OPEN) return;
+    this.socket.send(entry.frame);
+    entry.frame = null;
+  }
+
+  private send(message: ApiRequestMessage): void {
+    if (this.socket && this.socket.readyState === OPEN) this.socket.send(JSON.stringify(message));
+  }
+
+  private failPending(reason: string): void {
+    for (const [id, entry] of this.pending) {
+      clearTimeout(entry.timer);
+      entry.reject(new ApiCallError('disconnected', reason));
+      this.pending.delete(id);
+    }
+  }
+
+  private setState(state: LinkState): void {
+    if (state === this.state) return;
+    this.state = state;
+    for (const listener of [...this.linkListeners]) listener(state);
+  }
+}

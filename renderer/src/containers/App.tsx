@@ -1,0 +1,34 @@
+// The dashboard page: header over lines, queue, connections, rate chart and recent records.
+import {
+  ConnectionsContainer,
+  HeaderContainer,
+  LinesContainer,
+  QueueContainer,
+  RateChartContainer,
+  RecordsContainer,
+} from './containers';
+
+export function App() {
+  return (
+    <div className="app">
+      <HeaderContainer />
+      <main className="dashboard">
+        <div className="area-lines">
+          <LinesContainer />
+        </div>
+        <div className="area-queue">
+          <QueueContainer />
+        </div>
+        <div className="area-chart">
+          <RateChartContainer />
+        </div>
+        <div className="area-conns">
+          <ConnectionsContainer />
+        </div>
+        <div className="area-records">
+          <RecordsContainer />
+        </div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,126 @@
+// Entry point of every HTTP request: service lookup, basic auth, sap-client, CSRF (A.4), content negotiation,
+// then the service. Every failure becomes A.8 error JSON; nothing a client sends can crash the process.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CsrfSessions } from './csrf.js';
+import { basicAuthUser, checkJsonRequested, readBody, sendJson, sendText } from './httpUtil.js';
+import { ERROR_CODES, ODataError, UNKNOWN_SERVICE, errorBody, type ServiceIdentity } from './odataError.js';
+import { parseSegments, type SimService } from './service.js';
+
+export const SERVICE_PREFIX = '/sap/opu/odata/sap/';
+const MODIFYING = new Set(['POST', 'PUT', 'PATCH', 'MERGE', 'DELETE']);
+/** The user recorded as EnteredByUser when the simulator runs without credentials. */
+const ANONYMOUS_USER = 'PLANTDESK';
+
+export interface RouterConfig {
+  readonly services: ReadonlyMap<string, SimService>;
+  readonly csrf: CsrfSessions;
+  readonly sapClient: string;
+  readonly credentials: { readonly username: string; readonly password: string } | undefined;
+  readonly baseUrl: () => string;
+}
+
+type Headers = Record<string, string | string[]>;
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function authenticate(config: RouterConfig, request: IncomingMessage): string {
+  if (config.credentials === undefined) return ANONYMOUS_USER;
+  const user = basicAuthUser(header(request, 'authorization'), config.credentials.username, config.credentials.password);
+  if (user === undefined) {
+    throw new ODataError(401, ERROR_CODES.unauthorized, 'Logon failed: user name or password is incorrect', {
+      headers: { 'WWW-Authenticate': `Basic realm="SAP NetWeaver Application Server [SIM/${config.sapClient}]"` },
+    });
+  }
+  return user;
+}
+
+function checkClient(config: RouterConfig, request: IncomingMessage, url: URL): void {
+  const client = url.searchParams.get('sap-client') ?? header(request, 'sap-client');
+  if (client !== undefined && client !== config.sapClient) {
+    throw new ODataError(400, ERROR_CODES.unknownClient, `Client ${client} is not available in this system`);
+  }
+}
+
+function decodeParts(parts: readonly string[]): string[] {
+  // A trailing slash (".../API_..._SRV/") addresses the service root, as SAP Cloud SDK's token fetch expects.
+  const meaningful = parts.at(-1) === '' ? parts.slice(0, -1) : parts;
+  return meaningful.map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new ODataError(400, ERROR_CODES.invalidQuery, `Invalid percent-encoding in path segment ${part}`);
+    }
+  });
+}
+
+function fail(response: ServerResponse, error: unknown, service: ServiceIdentity, headers: Headers, headOnly: boolean): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const odataError = error instanceof ODataError
+    ? error
+    : new ODataError(500, ERROR_CODES.internal, `Internal error in the ERP simulator: ${error instanceof Error ? error.message : String(error)}`);
+  if (!(error instanceof ODataError)) console.error('[sim/erp] unexpected error', error);
+  sendJson(response, odataError.status, errorBody(odataError, service), { ...headers, ...odataError.options.headers }, headOnly);
+}
+
+async function route(config: RouterConfig, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const method = request.method ?? 'GET';
+  const headOnly = method === 'HEAD';
+  const replyHeaders: Headers = {};
+  let service: ServiceIdentity = UNKNOWN_SERVICE;
+  try {
+    // Drain the body before any verdict, so a rejected request does not desynchronise a keep-alive connection.
+    const body = await readBody(request);
+    const url = new URL(request.url ?? '/', 'http://simulator.invalid');
+    if (!url.pathname.startsWith(SERVICE_PREFIX)) {
+      throw new ODataError(404, ERROR_CODES.notFound, `No service found for path ${url.pathname}`);
+    }
+    const [serviceName = '', ...rawParts] = url.pathname.slice(SERVICE_PREFIX.length).split('/');
+    const sim = config.services.get(serviceName.toUpperCase());
+    if (sim === undefined) {
+      throw new ODataError(404, ERROR_CODES.notFound, `No service found for namespace '/SAP/', name '${serviceName}', version '0001'`);
+    }
+    service = sim.identity;
+    const user = authenticate(config, request);
+    checkClient(config, request, url);
+
+    const csrfHeader = header(request, 'x-csrf-token');
+    const fetchingToken = (method === 'GET' || headOnly) && csrfHeader?.toLowerCase() === 'fetch';
+    if (fetchingToken) {
+      const fetched = config.csrf.fetch(header(request, 'cookie'));
+      replyHeaders['X-CSRF-Token'] = fetched.token;
+      replyHeaders['Set-Cookie'] = [...fetched.setCookies];
+    }
+    if (MODIFYING.has(method) && !config.csrf.isValid(header(request, 'cookie'), csrfHeader)) {
+      sendText(response, 403, 'CSRF Token required', { 'X-CSRF-Token': 'Required' });
+      return;
+    }
+    const segments = parseSegments(decodeParts(rawParts));
+    // A token fetch wants the header, not a payload: do not fail it over content negotiation.
+    if (!headOnly && !fetchingToken) checkJsonRequested(header(request, 'accept'), url.searchParams.get('$format'));
+
+    const reply = sim.handle({
+      method,
+      segments,
+      params: url.searchParams,
+      headers: request.headers,
+      body,
+      serviceUrl: `${config.baseUrl()}${SERVICE_PREFIX}${sim.identity.serviceId}`,
+      user,
+    });
+    sendJson(response, reply.status, reply.body ?? {}, { ...replyHeaders, ...reply.headers }, headOnly);
+  } catch (error) {
+    fail(response, error, service, replyHeaders, headOnly);
+  }
+}
+
+export function createRequestHandler(config: RouterConfig): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
+    route(config, request, response).catch((error: unknown) => fail(response, error, UNKNOWN_SERVICE, {}, false));
+  };
+}
