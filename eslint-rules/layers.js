@@ -33,7 +33,7 @@ const CONFIG_FILE = /\.config\.[cm]?[jt]s$/;
  * The layer of a path relative to the root (posix separators): `connectors/opcua`, `main/agent`, `renderer`, ...;
  * `(root)` for files at the top, `(config)` for `*.config.*` files anywhere, `(outside the repo)`.
  */
-export function layerOf(rel) {
+function layerOf(rel) {
   if (rel === '..' || rel.startsWith('../') || path.posix.isAbsolute(rel)) return '(outside the repo)';
   const parts = rel.split('/');
   if (parts.length === 1) return '(root)';
@@ -45,7 +45,7 @@ export function layerOf(rel) {
 
 function ruleFor(layer) {
   if (LAYERS[layer]) return LAYERS[layer];
-  if (layer.startsWith('connectors/')) return LAYERS['connectors/*'];
+  if (layer === 'connectors' || layer.startsWith('connectors/')) return LAYERS['connectors/*'];
   return undefined;
 }
 
@@ -73,7 +73,6 @@ function isBuiltin(specifier) {
 
 /** True for `import type …`, `export type … from` and imports whose every specifier is `type`. */
 function isTypeOnly(node) {
-  if (node.type === 'TSImportType') return true;
   if (node.importKind === 'type' || node.exportKind === 'type') return true;
   const specifiers = node.specifiers ?? [];
   return (

@@ -23,6 +23,9 @@ const NOT_SENT_CODES: Readonly<Record<string, string>> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate issuer is not trusted',
   CERT_HAS_EXPIRED: 'its TLS certificate has expired',
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate does not match the host name',
+  ERR_INVALID_URL: 'the configured address is not a valid URL',
+  // Not a system code: fetch refuses ports on the WHATWG "bad port" list before connecting.
+  BAD_PORT: 'fetch does not allow this port; configure another one',
 };
 
 export interface TransportContext {
@@ -76,7 +79,9 @@ function errorCode(error: unknown): string | undefined {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    current = current.cause;
+    if (current.message === 'bad port') return 'BAD_PORT';
+    // Happy eyeballs (several addresses tried) reports an AggregateError of the per-address failures.
+    current = current instanceof AggregateError ? current.errors[0] : current.cause;
   }
   return undefined;
 }

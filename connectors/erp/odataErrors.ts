@@ -75,7 +75,7 @@ export function responseError(res: FailedResponse, action: string, modifying: bo
     // Not business: the record is fine and the supervisor cannot fix a password by editing it. Kept
     // transient, the records wait in the queue, the health view shows this message, and they drain once
     // IT fixes the credentials; a business kind would flood the exception list with correct records.
-    return new ErpError('ERP rejected the credentials (HTTP 401).', 'transient', details);
+    return new ErpError('ERP rejected the credentials (HTTP 401)', 'transient', details);
   }
   if (status === 403) {
     // Same reasoning as 401: a missing role or a CSRF session that would not renew is configuration.

@@ -6,7 +6,17 @@ import type { ApiRequestMessage } from '../../domain/api.js';
 /** What the shell sends the agent: API requests plus the shutdown request. */
 export type AgentInbound = ApiRequestMessage | { readonly type: 'shutdown' };
 
-export type AgentState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped';
+export type AgentState = 'idle' | 'running' | 'restarting' | 'stopping' | 'stopped' | 'failed';
+
+/** The agent's exit code for "the configuration is invalid": restarting cannot fix that, so it is not retried. */
+export const CONFIG_ERROR_EXIT_CODE = 2;
+
+/** Optional last words from the agent (`{type:'fatal', reason}`), shown with its exit code. */
+function fatalReason(message: unknown): string | null {
+  if (typeof message !== 'object' || message === null) return null;
+  const { type, reason } = message as { type?: unknown; reason?: unknown };
+  return type === 'fatal' && typeof reason === 'string' ? reason.slice(0, 500) : null;
+}
 
 export interface AgentExit {
   readonly code: number;
@@ -14,7 +24,7 @@ export interface AgentExit {
   readonly uptimeMs: number;
   /** Plain words for the UI and the log, e.g. "agent exited with code 1 after 3 s". */
   readonly reason: string;
-  /** Delay before the next start; null when the exit was asked for. */
+  /** Delay before the next start; null when the exit was asked for or was a configuration error. */
   readonly restartInMs: number | null;
 }
 
@@ -91,6 +101,8 @@ export class AgentSupervisor {
       case 'stopping':
       case 'stopped':
         return 'agent stopped';
+      case 'failed':
+        return `agent stopped: the configuration is invalid; fix it and restart PlantDesk (${this.#lastExit?.reason ?? 'no reason recorded'})`;
     }
   }
 
@@ -153,7 +165,10 @@ export class AgentSupervisor {
     this.#child = child;
     this.#state = 'running';
     child.on('spawn', () => this.#emit('spawn'));
-    child.on('message', (message: unknown) => this.#emit('message', message));
+    child.on('message', (message: unknown) => {
+      this.#fatal = fatalReason(message) ?? this.#fatal;
+      this.#emit('message', message);
+    });
     child.on('error', (type, location) => {
       this.#fatal = `${type} at ${location}`;
     });
@@ -168,6 +183,8 @@ export class AgentSupervisor {
     let restartInMs: number | null = null;
     if (asked) {
       this.#state = 'stopped';
+    } else if (code === CONFIG_ERROR_EXIT_CODE) {
+      this.#state = 'failed';
     } else {
       if (uptimeMs >= this.#options.resetAfterMs) this.#crashes = 0;
       restartInMs = Math.min(this.#options.initialDelayMs * 2 ** this.#crashes, this.#options.maxDelayMs);
@@ -184,7 +201,8 @@ export class AgentSupervisor {
       restartInMs,
     };
     this.#lastExit = exit;
-    if (!asked) this.#options.log(`PlantDesk: ${exit.reason}; restarting in ${restartInMs} ms`);
+    if (this.#state === 'failed') this.#options.log(`PlantDesk: ${exit.reason}; configuration error, not restarting`);
+    else if (!asked) this.#options.log(`PlantDesk: ${exit.reason}; restarting in ${restartInMs} ms`);
     this.#emit('exit', exit);
   }
 

@@ -49,7 +49,7 @@ export function runShell(options: Readonly<ShellOptions>): boolean {
   app.on('window-all-closed', () => app.quit());
 
   app.on('before-quit', (event) => {
-    if (agent.state === 'stopped' || agent.state === 'idle') return;
+    if (agent.state === 'idle' || agent.state === 'stopped' || agent.state === 'failed') return;
     event.preventDefault();
     void agent.stop(options.shutdownTimeoutMs ?? 5_000).then(() => app.quit());
   });

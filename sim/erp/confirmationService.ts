@@ -113,9 +113,6 @@ export function createConfirmationService(state: ErpState, now: () => number = D
         const items = state.confirmations.flatMap((c) => c.goodsMovements.map((item) => serializeItem(request.serviceUrl, item)));
         return { status: 200, body: collectionBody(items, parseQueryOptions(request.params, ITEM_TYPE)) };
       }
-      if (first.name === '$batch') {
-        throw new ODataError(501, ERROR_CODES.methodNotAllowed, '$batch is not supported by this simulator yet');
-      }
       throw resourceNotFound(first.name);
     },
   };

@@ -107,6 +107,26 @@ export class ErpState {
     return order.operations.at(-1)?.confirmedYield ?? 0;
   }
 
+  /** Captures everything a confirmation changes and returns the function that puts it back ($batch rollback). */
+  snapshot(): () => void {
+    const confirmationCount = this.confirmations.length;
+    const lastMaterialDocument = this.lastMaterialDocument;
+    const operations = [...this.orders.values()].flatMap((order) => order.operations);
+    const saved = operations.map((op) => ({ ...op }));
+    return () => {
+      this.confirmations.length = confirmationCount;
+      this.lastMaterialDocument = lastMaterialDocument;
+      operations.forEach((op, i) => {
+        const before = saved[i];
+        if (before === undefined) return;
+        op.confirmedYield = before.confirmedYield;
+        op.confirmedScrap = before.confirmedScrap;
+        op.finallyConfirmed = before.finallyConfirmed;
+        op.lastCount = before.lastCount;
+      });
+    };
+  }
+
   nextMaterialDocument(): string {
     this.lastMaterialDocument += 1;
     return String(this.lastMaterialDocument);

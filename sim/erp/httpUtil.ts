@@ -73,8 +73,12 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(headOnly ? undefined : payload);
 }
 
-export function sendText(response: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string | string[]>>): void {
+export function sendRaw(response: ServerResponse, status: number, contentType: string, text: string, headers: Readonly<Record<string, string | string[]>>): void {
   const payload = Buffer.from(text, 'utf8');
-  response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(payload.length) });
+  response.writeHead(status, { ...headers, 'Content-Type': contentType, 'Content-Length': String(payload.length) });
   response.end(payload);
+}
+
+export function sendText(response: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string | string[]>>): void {
+  sendRaw(response, status, 'text/plain; charset=utf-8', text, headers);
 }

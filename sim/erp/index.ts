@@ -1,5 +1,5 @@
 // Public face of the SAP ERP simulator: starts an HTTP server speaking the OData V2 subset of
-// /work/shared/ERP-CONTRACT.md (orders B, confirmations A.3/A.7, CSRF A.4, errors A.8). Shares no client code.
+// /work/shared/ERP-CONTRACT.md (orders B, confirmations A.3/A.7, CSRF A.4, $batch A.5, errors A.8). Shares no client code.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_ORDERS, type DemoOrder } from '../demoData.js';
@@ -58,7 +58,7 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}): Prom
     : undefined;
 
   let url = '';
-  const server = createServer(createRequestHandler({ services, csrf, sapClient, credentials, baseUrl: () => url }));
+  const server = createServer(createRequestHandler({ services, csrf, sapClient, credentials, baseUrl: () => url, snapshot: () => state.snapshot() }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -1,10 +1,11 @@
 // Entry point of every HTTP request: service lookup, basic auth, sap-client, CSRF (A.4), content negotiation,
 // then the service. Every failure becomes A.8 error JSON; nothing a client sends can crash the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleBatch, type Snapshot } from './batch.js';
 import type { CsrfSessions } from './csrf.js';
-import { basicAuthUser, checkJsonRequested, readBody, sendJson, sendText } from './httpUtil.js';
+import { basicAuthUser, checkJsonRequested, readBody, sendJson, sendRaw, sendText } from './httpUtil.js';
 import { ERROR_CODES, ODataError, UNKNOWN_SERVICE, errorBody, type ServiceIdentity } from './odataError.js';
-import { parseSegments, type SimService } from './service.js';
+import { decodePath, parseSegments, type SimService } from './service.js';
 
 export const SERVICE_PREFIX = '/sap/opu/odata/sap/';
 const MODIFYING = new Set(['POST', 'PUT', 'PATCH', 'MERGE', 'DELETE']);
@@ -17,6 +18,7 @@ export interface RouterConfig {
   readonly sapClient: string;
   readonly credentials: { readonly username: string; readonly password: string } | undefined;
   readonly baseUrl: () => string;
+  readonly snapshot: Snapshot;
 }
 
 type Headers = Record<string, string | string[]>;
@@ -42,18 +44,6 @@ function checkClient(config: RouterConfig, request: IncomingMessage, url: URL): 
   if (client !== undefined && client !== config.sapClient) {
     throw new ODataError(400, ERROR_CODES.unknownClient, `Client ${client} is not available in this system`);
   }
-}
-
-function decodeParts(parts: readonly string[]): string[] {
-  // A trailing slash (".../API_..._SRV/") addresses the service root, as SAP Cloud SDK's token fetch expects.
-  const meaningful = parts.at(-1) === '' ? parts.slice(0, -1) : parts;
-  return meaningful.map((part) => {
-    try {
-      return decodeURIComponent(part);
-    } catch {
-      throw new ODataError(400, ERROR_CODES.invalidQuery, `Invalid percent-encoding in path segment ${part}`);
-    }
-  });
 }
 
 function fail(response: ServerResponse, error: unknown, service: ServiceIdentity, headers: Headers, headOnly: boolean): void {
@@ -100,11 +90,12 @@ async function route(config: RouterConfig, request: IncomingMessage, response: S
       sendText(response, 403, 'CSRF Token required', { 'X-CSRF-Token': 'Required' });
       return;
     }
-    const segments = parseSegments(decodeParts(rawParts));
-    // A token fetch wants the header, not a payload: do not fail it over content negotiation.
-    if (!headOnly && !fetchingToken) checkJsonRequested(header(request, 'accept'), url.searchParams.get('$format'));
+    const segments = parseSegments(decodePath(rawParts));
+    const isBatch = segments[0]?.name === '$batch' && segments.length === 1;
+    // A token fetch wants the header, not a payload; a $batch answers multipart: neither is negotiated here.
+    if (!headOnly && !fetchingToken && !isBatch) checkJsonRequested(header(request, 'accept'), url.searchParams.get('$format'));
 
-    const reply = sim.handle({
+    const simRequest = {
       method,
       segments,
       params: url.searchParams,
@@ -112,8 +103,11 @@ async function route(config: RouterConfig, request: IncomingMessage, response: S
       body,
       serviceUrl: `${config.baseUrl()}${SERVICE_PREFIX}${sim.identity.serviceId}`,
       user,
-    });
-    sendJson(response, reply.status, reply.body ?? {}, { ...replyHeaders, ...reply.headers }, headOnly);
+    };
+    const reply = isBatch ? handleBatch(sim, simRequest, config.snapshot) : sim.handle(simRequest);
+    const headers = { ...replyHeaders, ...reply.headers };
+    if (reply.raw !== undefined) sendRaw(response, reply.status, reply.raw.contentType, reply.raw.text, headers);
+    else sendJson(response, reply.status, reply.body ?? {}, headers, headOnly);
   } catch (error) {
     fail(response, error, service, replyHeaders, headOnly);
   }

@@ -27,11 +27,26 @@ export interface SimReply {
   /** Serialised as JSON; omitted for bodiless answers. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
+  /** A non-JSON payload (the multipart $batch response); takes the place of body. */
+  readonly raw?: { readonly contentType: string; readonly text: string };
 }
 
 export interface SimService {
   readonly identity: ServiceIdentity;
   handle(request: SimRequest): SimReply;
+}
+
+/** Percent-decodes the path segments below the service root. */
+export function decodePath(parts: readonly string[]): string[] {
+  // A trailing slash (".../API_..._SRV/") addresses the service root, as SAP Cloud SDK's token fetch expects.
+  const meaningful = parts.at(-1) === '' ? parts.slice(0, -1) : parts;
+  return meaningful.map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      throw new ODataError(400, ERROR_CODES.invalidQuery, `Invalid percent-encoding in path segment ${part}`);
+    }
+  });
 }
 
 const SEGMENT = /^([A-Za-z_$][A-Za-z0-9_]*)(?:\((.*)\))?$/s;

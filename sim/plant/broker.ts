@@ -29,8 +29,8 @@ export interface DemoBroker {
  */
 export async function startDemoBroker(options: DemoBrokerOptions = {}): Promise<DemoBroker> {
   const host = options.host ?? '127.0.0.1';
-  // aedes rejects client ids over 23 characters by default (the MQTT 3.1 limit); PlantDesk's
-  // persistent-session ids are longer, and MQTT 3.1.1 allows it.
+  // aedes applies MQTT 3.1's 23-character client-id limit to 3.1 clients; older plant devices speak
+  // 3.1 and their ids are often longer.
   const aedes = createAedes({ maxClientsIdLength: 256 });
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
@@ -55,8 +55,8 @@ export async function startDemoBroker(options: DemoBrokerOptions = {}): Promise<
       // server.close() waits for every open connection, so the broker closes its clients first
       // and any socket still half-open is destroyed rather than awaited.
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      
-      
+      await new Promise<void>((resolve) => aedes.close(() => resolve()));
+      for (const s of sockets) s.destroy();
       await closed;
     })();
     return stopping;

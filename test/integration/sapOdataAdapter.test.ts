@@ -146,7 +146,7 @@ describe('SAP OData adapter against sim/erp', () => {
   it('wrong credentials are transient with a plain message', async () => {
     const wrong = createSapODataAdapter({ baseUrl: sim.url, sapClient: '100', username: USER, password: 'nope' });
     const read = await rejection(wrong.fetchReleasedOrders(DEMO_PLANT));
-    expect(read).toMatchObject({ kind: 'transient', message: 'ERP rejected the credentials (HTTP 401).' });
+    expect(read).toMatchObject({ kind: 'transient', message: 'ERP rejected the credentials (HTTP 401)' });
     const post = await rejection(wrong.postConfirmation(confirmationFor('1000001')));
     expect(post).toMatchObject({ kind: 'transient', details: { status: 401 } });
   });

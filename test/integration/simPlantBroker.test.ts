@@ -32,7 +32,6 @@ describe('demo broker', () => {
 
   it('keeps a persistent session (clean:false) and delivers what was published while away', async () => {
     broker = await startDemoBroker();
-    // Longer than MQTT 3.1's 23 characters, as PlantDesk's own client ids are.
     const clientId = 'plantdesk-agent-1010-persistent-session';
     const opts = { clientId, clean: false, reconnectPeriod: 0 } as const;
 
@@ -58,6 +57,13 @@ describe('demo broker', () => {
     } finally {
       await again.endAsync();
     }
+  });
+
+  it('accepts client ids over 23 characters from MQTT 3.1 clients', async () => {
+    broker = await startDemoBroker();
+    const old = await connectAsync(broker.url, { clientId: 'line-7-press-controller-0042', protocolId: 'MQIsdp', protocolVersion: 3, reconnectPeriod: 0 });
+    expect(old.connected).toBe(true);
+    await old.endAsync();
   });
 
   it('starts on a given port', async () => {

@@ -10,7 +10,7 @@ export const RATE_MIN_INTERVAL_MS = 250;
 
 let lastRateBuildMs = Number.NEGATIVE_INFINITY;
 let lastRateSignature = '';
-let pendingRate: RateSeries | null = null;
+let pendingRate: { rate: RateSeries; atMs: number } | null = null;
 let rateTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Applies a dashboard snapshot; older snapshots (e.g. a slow getDashboard answer) are ignored. */
@@ -27,7 +27,7 @@ export function applySnapshot(snapshot: DashboardSnapshot): void {
     recent: same(state.recent, snapshot.recent),
   };
   useConsoleStore.setState(next);
-  offerRate(snapshot.rate);
+  offerRate({ rate: snapshot.rate, atMs: Date.parse(snapshot.at) });
 }
 
 export function setLinkState(link: LinkState): void {
@@ -48,8 +48,8 @@ export function resetConsoleState(): void {
   useConsoleStore.setState({ ...initialConsoleState, linkSince: Date.now() }, true);
 }
 
-function offerRate(rate: RateSeries): void {
-  pendingRate = rate;
+function offerRate(next: { rate: RateSeries; atMs: number }): void {
+  pendingRate = next;
   if (rateTimer) return;
   const waitMs = lastRateBuildMs + RATE_MIN_INTERVAL_MS - Date.now();
   if (waitMs <= 0) flushRate();
@@ -58,15 +58,16 @@ function offerRate(rate: RateSeries): void {
 
 function flushRate(): void {
   rateTimer = null;
-  const rate = pendingRate;
+  const next = pendingRate;
   pendingRate = null;
-  if (!rate) return;
+  if (!next) return;
   lastRateBuildMs = Date.now();
+  const chart = toChartData(next.rate, next.atMs);
   // A few KB at most 4 times a second: cheaper than re-rendering an unchanged chart.
-  const signature = JSON.stringify(rate);
+  const signature = JSON.stringify(chart);
   if (signature === lastRateSignature) return;
   lastRateSignature = signature;
-  useConsoleStore.setState({ chart: toChartData(rate) });
+  useConsoleStore.setState({ chart });
 }
 
 function same<T>(previous: T, next: T): T {

@@ -17,11 +17,17 @@ export interface ChartData {
 /** Points kept for the chart. */
 export const RATE_WINDOW = 60;
 
-export function toChartData(rate: RateSeries, window = RATE_WINDOW): ChartData {
+/**
+ * @param rate points per bucket, `t` the bucket start in epoch ms (domain/api.ts RateSeries)
+ * @param atMs the snapshot's time; the bucket still filling at that time is left out, so the newest
+ *   point does not read as a sudden drop
+ */
+export function toChartData(rate: RateSeries, atMs: number, window = RATE_WINDOW): ChartData {
   const bucketS = rate.bucketS > 0 ? rate.bucketS : 60;
   const perMinute = 60 / bucketS;
   const series = rate.lines.map((line, i) => ({ key: `s${i}`, line }));
-  const rows = rate.points.slice(-window).map((point) => {
+  const complete = Number.isFinite(atMs) ? rate.points.filter((p) => p.t + bucketS * 1000 <= atMs) : rate.points;
+  const rows = complete.slice(-window).map((point) => {
     const row: Record<string, number> = { t: point.t };
     for (const { key, line } of series) row[key] = round1((point.perLine[line] ?? 0) * perMinute);
     return row as ChartRow;

@@ -62,6 +62,7 @@ ruleTester.run('plantdesk/layers', plugin.rules.layers, {
       ].join('\n'),
     ),
     at('main/shell/preload.cts', "const { contextBridge } = require('electron');"),
+    at('main/shell/preload2.cts', "import electron = require('electron');"),
     // main/console: the agent (any file), the simulators (documented exception), domain
     at(
       'main/console/server.ts',
@@ -92,6 +93,8 @@ ruleTester.run('plantdesk/layers', plugin.rules.layers, {
     at('bench/ingest.ts', "import { openStore } from '../local-store/index.js';"),
     at('bin/plantdesk.js', "const main = await import('../build/node/main/console/index.js');"),
     at('vitest.config.ts', "import { defineConfig } from 'vitest/config'; import { x } from './domain/index.js';"),
+    // build tool configuration runs in Node, even inside renderer/
+    at('renderer/vite.config.ts', "import { fileURLToPath } from 'node:url'; import { defineConfig } from 'vite';"),
     // computed specifiers cannot be resolved and are left alone
     at('renderer/src/lazy.ts', 'const page = await import(pageUrl);'),
     // a fixture file counts as the layer of the path after test/fixtures/lint/
@@ -116,6 +119,7 @@ ruleTester.run('plantdesk/layers', plugin.rules.layers, {
     // connectors: domain only, not each other
     bad('connectors/opcua/opcuaSource.ts', "import { topicMatches } from '../mqtt/topicFilter.js';", 'connectors/opcua/ may not import connectors/mqtt/ (allowed: domain/)'),
     bad('connectors/erp/adapter.ts', "export * from '../../local-store/index.js';", 'connectors/erp/ may not import local-store/ (allowed: domain/)'),
+    bad('connectors/index.ts', "export * from '../local-store/index.js';", 'connectors/ may not import local-store/ (allowed: domain/)'),
     bad('connectors/mqtt/mqttSource.ts', "export { edm } from '../../sim/erp/edm.js';", 'connectors/mqtt/ may not import sim/ (allowed: domain/)'),
     // main/agent: not the shell, the console, the renderer or the simulators
     bad('main/agent/index.ts', "import { createWindow } from '../shell/window.js';", 'main/agent/ may not import main/shell/ (allowed: domain/, local-store/, connectors/*/)'),
@@ -136,6 +140,8 @@ ruleTester.run('plantdesk/layers', plugin.rules.layers, {
     bad('renderer/src/api/getApi.ts', "import type { Agent } from '../../../main/agent/index.js';", `renderer/ may not import main/agent/ ${RENDERER_ALLOWED}`),
     bad('renderer/src/files.ts', "import { readFileSync } from 'node:fs';", "renderer/ may not import the Node built-in 'node:fs' (renderer/ runs in the browser)"),
     bad('renderer/src/ipc.ts', "import { ipcRenderer } from 'electron';", "renderer/ may not import 'electron' (only main/shell/ may)"),
+    bad('renderer/src/ipc2.ts', "import electron = require('electron');", "renderer/ may not import 'electron' (only main/shell/ may)"),
+    bad('renderer/src/App.tsx', "import config from '../vite.config.js';", `renderer/ may not import (config) ${RENDERER_ALLOWED}`),
     // sim: nothing of ours outside sim/
     bad('sim/plant/mesPayloads.ts', "import { toCanonical } from '../../domain/mapping/mesJson.js';", 'sim/ may not import domain/ (allowed: nothing of ours)'),
     bad('sim/plant/opcuaServer.ts', "import type { OpcuaSource } from '../../connectors/opcua/index.js';", 'sim/ may not import connectors/opcua/ (allowed: nothing of ours)'),

@@ -81,6 +81,21 @@ describe('AgentSupervisor', () => {
     expect(agent.lastExit?.reason).toBe('agent exited with code 134 after 0 s (FatalError at v8::ToLocalChecked)');
   });
 
+  it('does not restart after a configuration error (exit code 2) and shows the agent\'s last words', () => {
+    const agent = new AgentSupervisor({ modulePath: '/app/utilityEntry.js', log });
+    agent.start();
+    latest().emit('message', { type: 'fatal', reason: 'plant.yaml line 4: opcua.endpoint: invalid URL' });
+    latest().emit('exit', 2);
+    vi.advanceTimersByTime(120_000);
+    expect(forks).toHaveLength(1);
+    expect(agent.state).toBe('failed');
+    expect(agent.lastExit?.restartInMs).toBeNull();
+    expect(agent.unavailableReason()).toBe(
+      'agent stopped: the configuration is invalid; fix it and restart PlantDesk ' +
+        '(agent exited with code 2 after 0 s (plant.yaml line 4: opcua.endpoint: invalid URL))',
+    );
+  });
+
   it('stops on request: posts shutdown, resolves on exit and does not restart', async () => {
     const agent = new AgentSupervisor({ modulePath: '/app/utilityEntry.js', log });
     agent.start();

@@ -40,6 +40,8 @@ describe('classification matrix', () => {
     ['connection refused', () => networkError('ECONNREFUSED'), 'transient', 'transient'],
     ['DNS failure', () => networkError('ENOTFOUND'), 'transient', 'transient'],
     ['connect timeout', () => networkError('UND_ERR_CONNECT_TIMEOUT'), 'transient', 'transient'],
+    ['every address refused', () => new TypeError('fetch failed', { cause: new AggregateError([networkError('ECONNREFUSED').cause]) }), 'transient', 'transient'],
+    ['a port fetch blocks', () => new TypeError('fetch failed', { cause: new Error('bad port') }), 'transient', 'transient'],
     ['reset after sending', () => networkError('ECONNRESET'), 'ambiguous', 'transient'],
     ['socket closed by the other side', () => networkError('UND_ERR_SOCKET', 'other side closed'), 'ambiguous', 'transient'],
     ['timeout', () => timeoutError(), 'ambiguous', 'transient'],
@@ -81,7 +83,7 @@ describe('classification matrix', () => {
     const fake = fakeFetch().reply(text(401));
     const erp = createSapODataAdapter({ baseUrl: BASE_URL, fetchImpl: fake.fetchImpl });
     const error = await failure(erp.postConfirmation(confirmation()));
-    expect(error).toMatchObject({ kind: 'transient', message: 'ERP rejected the credentials (HTTP 401).', details: { status: 401 } });
+    expect(error).toMatchObject({ kind: 'transient', message: 'ERP rejected the credentials (HTTP 401)', details: { status: 401 } });
     expect(fake.requests).toHaveLength(1);
   });
 
