@@ -38,7 +38,7 @@ export function findElectronRuntime(options: Readonly<FindElectronOptions> = {})
   if (env.ELECTRON_OVERRIDE_DIST_PATH === undefined) {
     const pathFile = path.join(packageDir, 'path.txt');
     if (!existsSync(pathFile)) {
-      return { ok: false, reason: `Electron failed to install correctly: its binary was never downloaded (${pathFile} is missing)` };
+      return { ok: false, reason: `Electron failed to install correctly: its binary was never downloaded, ${pathFile} is missing` };
     }
     const expected = path.join(packageDir, 'dist', readFileSync(pathFile, 'utf8').trim());
     if (!existsSync(expected)) return { ok: false, reason: `Electron failed to install correctly: ${expected} is missing` };

@@ -114,7 +114,7 @@ export async function startMesPublisher(options: MesPublisherOptions): Promise<M
   };
 
   const flushLine = (line: string, w: LineWindow, end: Date): void => {
-    if (w.yield + w.scrap === 0) return;
+    
     w.confirmations++;
     confirmationsTotal++;
     const messageId = `${line}-C-${runId}-${seq(w.confirmations)}`;
@@ -125,7 +125,7 @@ export async function startMesPublisher(options: MesPublisherOptions): Promise<M
       // The demo runs each order indefinitely, so no confirmation is final.
       final: false, start: w.start.toISOString(), end: end.toISOString(),
     };
-    const fault = faultEvery > 0 && confirmationsTotal % (faultEvery + 1) === 0 ? FAULT_KINDS[faultsTotal++ % FAULT_KINDS.length] : undefined;
+    const fault = faultEvery > 0 && confirmationsTotal % faultEvery === 0 ? FAULT_KINDS[faultsTotal++ % FAULT_KINDS.length] : undefined;
     send({ topic: `${prefix}/${plant}/${line}/confirmation`, kind: 'confirmation', messageId, fault }, faulty(base, fault));
     w.yield = 0;
     w.scrap = 0;
