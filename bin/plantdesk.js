@@ -19,12 +19,12 @@ const [command, ...args] = process.argv.slice(2);
 if (command === 'console') {
   await (await load('main/console/cli.js')).runConsole(args);
 } else if (command === 'start') {
-  const { findElectronRuntime, consoleFallbackMessage, launchElectron } = await load('main/shell/launch.js');
+  const { findElectronRuntime, runtimeMissingMessage, launchDesktop } = await load('main/shell/launch.js');
   const runtime = findElectronRuntime();
   if (runtime.ok) {
-    launchElectron(runtime.binary, join(build, 'main', 'shell', 'main.js'), args);
+    launchDesktop(runtime.binary, args).on('exit', (code) => process.exit(code ?? 1));
   } else {
-    console.log(consoleFallbackMessage(runtime.reason));
+    console.log(runtimeMissingMessage(runtime.reason));
     await (await load('main/console/cli.js')).runConsole(args);
   }
 } else {

@@ -1,6 +1,7 @@
 // Canonical events and their lifecycle: every status change is checked and leaves a history row.
 import { canTransition, EVENT_STATUSES, type CanonicalEvent, type EventStatus, type RuleViolation } from '../domain/index.js';
 import type { ReadableDb, WritableDb } from './database.js';
+import { statement } from './statements.js';
 
 export interface StoredEvent {
   readonly id: number;
@@ -48,7 +49,7 @@ function toStoredEvent(row: EventRow): StoredEvent {
 }
 
 export function insertEvent(db: WritableDb, event: NewEvent): void {
-  db.prepare(
+  statement(db, 
     `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, correlation_id, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), event.correlationId, event.at, event.at);
@@ -68,7 +69,7 @@ export function transitionEvent(db: WritableDb, eventId: string, change: Transit
     const current = getEvent(db, eventId);
     if (!current) throw new Error(`Event ${eventId} does not exist.`);
     if (!canTransition(current.status, change.to)) throw new IllegalTransitionError(eventId, current.status, change.to);
-    db.prepare(
+    statement(db, 
       `UPDATE event SET status = ?, updated_at = ?, reasons = COALESCE(?, reasons), erp_document = COALESCE(?, erp_document)
        WHERE event_id = ?`,
     ).run(change.to, change.at, change.reasons ? JSON.stringify(change.reasons) : null, change.erpDocument ?? null, eventId);
@@ -78,30 +79,30 @@ export function transitionEvent(db: WritableDb, eventId: string, change: Transit
 }
 
 function insertHistory(db: WritableDb, eventId: string, from: EventStatus | null, to: EventStatus, at: number, actor: string, reason: string | null, correlationId: string): void {
-  db.prepare('INSERT INTO event_history (event_id, from_status, to_status, at, actor, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
+  statement(db, 'INSERT INTO event_history (event_id, from_status, to_status, at, actor, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(eventId, from, to, at, actor, reason, correlationId);
 }
 
 export function getEvent(db: ReadableDb, eventId: string): StoredEvent | undefined {
-  const row = db.prepare('SELECT * FROM event WHERE event_id = ?').get(eventId) as EventRow | undefined;
+  const row = statement(db, 'SELECT * FROM event WHERE event_id = ?').get(eventId) as EventRow | undefined;
   return row ? toStoredEvent(row) : undefined;
 }
 
 /** Oldest first, so events of one production order leave in the order they arrived. */
 export function listEventsByStatus(db: ReadableDb, status: EventStatus, limit: number): StoredEvent[] {
-  return (db.prepare('SELECT * FROM event WHERE status = ? ORDER BY id LIMIT ?').all(status, limit) as EventRow[]).map(toStoredEvent);
+  return (statement(db, 'SELECT * FROM event WHERE status = ? ORDER BY id LIMIT ?').all(status, limit) as EventRow[]).map(toStoredEvent);
 }
 
 export function listRecentEvents(db: ReadableDb, limit: number, status?: EventStatus): StoredEvent[] {
   const rows = status
-    ? db.prepare('SELECT * FROM event WHERE status = ? ORDER BY updated_at DESC, id DESC LIMIT ?').all(status, limit)
-    : db.prepare('SELECT * FROM event ORDER BY updated_at DESC, id DESC LIMIT ?').all(limit);
+    ? statement(db, 'SELECT * FROM event WHERE status = ? ORDER BY updated_at DESC, id DESC LIMIT ?').all(status, limit)
+    : statement(db, 'SELECT * FROM event ORDER BY updated_at DESC, id DESC LIMIT ?').all(limit);
   return (rows as EventRow[]).map(toStoredEvent);
 }
 
 export function countEventsByStatus(db: ReadableDb): Record<EventStatus, number> {
   const counts = Object.fromEntries(EVENT_STATUSES.map((s) => [s, 0])) as Record<EventStatus, number>;
-  for (const row of db.prepare('SELECT status, COUNT(*) AS n FROM event GROUP BY status').all() as { status: EventStatus; n: number }[]) {
+  for (const row of statement(db, 'SELECT status, COUNT(*) AS n FROM event GROUP BY status').all() as { status: EventStatus; n: number }[]) {
     counts[row.status] = row.n;
   }
   return counts;
@@ -109,6 +110,6 @@ export function countEventsByStatus(db: ReadableDb): Record<EventStatus, number>
 
 /** Creation time (ms) of the oldest event still on its way to the ERP, or null when none is. */
 export function oldestPendingCreatedAt(db: ReadableDb): number | null {
-  const row = db.prepare("SELECT MIN(created_at) AS t FROM event WHERE status IN ('mapped', 'ready', 'sending')").get() as { t: number | null };
+  const row = statement(db, "SELECT MIN(created_at) AS t FROM event WHERE status IN ('mapped', 'ready', 'sending')").get() as { t: number | null };
   return row.t;
 }

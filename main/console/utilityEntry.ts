@@ -34,6 +34,8 @@ try {
   parentPort.postMessage({ type: 'ready' });
 } catch (error) {
   // The shell shows this reason; exit code 2 means "fix the configuration", not "restart me".
-  console.error(error instanceof ConfigError ? error.message : `agent failed to start: ${(error as Error).stack ?? String(error)}`);
+  const reason = error instanceof ConfigError ? error.message : `agent failed to start: ${(error as Error).message}`;
+  parentPort.postMessage({ type: 'fatal', reason });
+  console.error(error instanceof ConfigError ? reason : (error as Error).stack ?? reason);
   process.exit(error instanceof ConfigError ? 2 : 1);
 }

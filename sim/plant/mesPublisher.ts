@@ -114,7 +114,7 @@ export async function startMesPublisher(options: MesPublisherOptions): Promise<M
   };
 
   const flushLine = (line: string, w: LineWindow, end: Date): void => {
-    
+    if (w.yield + w.scrap === 0) return;
     w.confirmations++;
     confirmationsTotal++;
     const messageId = `${line}-C-${runId}-${seq(w.confirmations)}`;

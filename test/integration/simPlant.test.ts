@@ -231,6 +231,38 @@ describe('demo plant', () => {
 });
 
 describe('MES publisher', () => {
+  it('confirms exactly what the lines produced, and stays quiet while they produce nothing', async () => {
+    const broker = await startDemoBroker();
+    const sub = await connectAsync(broker.url);
+    const got: Record<string, unknown>[] = [];
+    sub.on('message', (_t, p) => got.push(JSON.parse(p.toString()) as Record<string, unknown>));
+    await sub.subscribeAsync('plantdesk/quiet/#', { qos: 1 });
+    // Not started: the model only moves when the test advances it.
+    const model = new LineModel({ seed: 2 });
+    const pub = await startMesPublisher({ brokerUrl: broker.url, model, intervalMs: 100, faultEvery: 0, topicPrefix: 'plantdesk/quiet' });
+    try {
+      await new Promise((r) => setTimeout(r, 400));
+      expect(got).toEqual([]);
+      expect(pub.published).toBe(0);
+      expect(pub.runId).toMatch(/^[0-9a-z]+$/);
+
+      model.advance(6000);
+      await waitFor('one confirmation per line', () => got.length >= 3, 5000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(got.map((c) => c.line).sort()).toEqual(['L1', 'L2', 'L3']);
+      for (const c of got) {
+        const s = model.snapshot(c.line as string);
+        expect(c.messageId).toBe(`${c.line as string}-C-${pub.runId}-000001`);
+        expect([c.yield, c.scrap]).toEqual([s.goodCount, s.scrapCount]);
+      }
+      expect(pub.published).toBe(3);
+    } finally {
+      await pub.stop();
+      await sub.endAsync();
+      await broker.stop();
+    }
+  });
+
   it('gives up with a clear error when nothing listens at the broker URL', async () => {
     const model = new LineModel({ seed: 1 });
     await expect(startMesPublisher({ brokerUrl: 'mqtt://127.0.0.1:1', model })).rejects.toThrow(/mqtt:\/\/127\.0\.0\.1:1 not reachable: .*ECONNREFUSED/);
