@@ -6,6 +6,8 @@ import type { RuleViolation } from './validation.js';
 
 export interface Health {
   readonly status: 'ok' | 'degraded';
+  /** The ERP plant this PlantDesk serves, e.g. "1010". */
+  readonly plant: string;
   readonly version: string;
   readonly startedAt: string;
   readonly uptimeS: number;

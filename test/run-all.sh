@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # `npm test`: build, lint, then the three test tiers (STYLE.md 6) in order, stopping at the first failure.
-# --passWithNoTests: a tier with no test files yet passes (vitest prints "No test files found").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+missing=()
+[ -x /usr/sbin/mosquitto ] || missing+=(mosquitto)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "npm test needs the Debian packages: ${missing[*]} (install with: apt-get install -y ${missing[*]})" >&2
+  exit 2
+fi
+
 npm run build
 npm run lint
-npx vitest run --project unit --passWithNoTests
-npx vitest run --project integration --passWithNoTests
-npx vitest run --project e2e --passWithNoTests
+npx vitest run --project unit
+npx vitest run --project integration
+npx vitest run --project e2e

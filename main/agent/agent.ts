@@ -50,7 +50,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   const connections = new ConnectionRegistry(markDirty);
   const lines = new LineMonitor();
   const ingest = new Ingest(db, logger);
-  const api = new ApiService({ db, lines, connections, version: options.version, demo: options.demo ?? false, startedAt: Date.now() });
+  const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now() });
 
   const mqttSources: MqttSource[] = config.mqtt.map((source) => {
     const id = connections.register('mqtt', source.name, source.url);

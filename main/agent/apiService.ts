@@ -13,6 +13,7 @@ export interface ApiServiceOptions {
   readonly db: ReadableDb;
   readonly lines: LineMonitor;
   readonly connections: ConnectionRegistry;
+  readonly plant: string;
   readonly version: string;
   readonly demo: boolean;
   readonly startedAt: number;
@@ -48,6 +49,7 @@ export class ApiService implements PlantDeskApi {
     const degraded = this.options.connections.list().some((c) => c.state !== 'connected');
     return {
       status: degraded ? 'degraded' : 'ok',
+      plant: this.options.plant,
       version: this.options.version,
       startedAt: new Date(this.options.startedAt).toISOString(),
       uptimeS: Math.round((now - this.options.startedAt) / 1000),

@@ -63,7 +63,7 @@ export class LineMonitor {
     return [...this.lines.values()].map((l) => ({ ...l, lastDataAt: l.lastDataAt === null ? null : new Date(l.lastDataAt).toISOString() }));
   }
 
-  /** Good parts per minute per line, in fixed buckets over the last ten minutes, zero-filled. */
+  /** Good parts counted per line in fixed buckets over the last ten minutes, zero-filled (RateSeries). */
   rate(): RateSeries {
     const bucketMs = BUCKET_S * 1000;
     const newest = Math.floor(this.now() / bucketMs) * bucketMs;
@@ -72,7 +72,7 @@ export class LineMonitor {
     for (let i = WINDOW_POINTS - 1; i >= 0; i--) {
       const t = newest - i * bucketMs;
       const counted = this.buckets.get(t);
-      points.push({ t, perLine: Object.fromEntries(lines.map((line) => [line, ((counted?.get(line) ?? 0) * 60) / BUCKET_S])) });
+      points.push({ t, perLine: Object.fromEntries(lines.map((line) => [line, counted?.get(line) ?? 0])) });
     }
     return { bucketS: BUCKET_S, lines, points };
   }

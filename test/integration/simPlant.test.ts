@@ -2,7 +2,6 @@
 // MES messages received through the demo broker by an mqtt.js subscriber.
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
@@ -16,7 +15,7 @@ import {
   type ClientSession,
 } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_OPCUA_NODES, startDemoBroker, startDemoPlant, startMesPublisher, LineModel, type DemoBroker, type DemoPlant } from '../../sim/plant/index.js';
+import { DEMO_OPCUA_NODES, startDemoBroker, startDemoPlant, type DemoBroker, type DemoPlant } from '../../sim/plant/index.js';
 
 interface Received {
   readonly topic: string;
@@ -227,59 +226,5 @@ describe('demo plant', () => {
     const client = OPCUAClient.create({ endpointMustExist: false, connectionStrategy: { maxRetry: 0 }, clientCertificateManager: new OPCUACertificateManager({ rootFolder: join(dir, 'gone') }) });
     await expect(client.connect(other.opcuaEndpoint)).rejects.toThrow();
     await client.disconnect();
-  });
-});
-
-describe('MES publisher', () => {
-  it('confirms exactly what the lines produced, and stays quiet while they produce nothing', async () => {
-    const broker = await startDemoBroker();
-    const sub = await connectAsync(broker.url);
-    const got: Record<string, unknown>[] = [];
-    sub.on('message', (_t, p) => got.push(JSON.parse(p.toString()) as Record<string, unknown>));
-    await sub.subscribeAsync('plantdesk/quiet/#', { qos: 1 });
-    // Not started: the model only moves when the test advances it.
-    const model = new LineModel({ seed: 2 });
-    const pub = await startMesPublisher({ brokerUrl: broker.url, model, intervalMs: 100, faultEvery: 0, topicPrefix: 'plantdesk/quiet' });
-    try {
-      await new Promise((r) => setTimeout(r, 400));
-      expect(got).toEqual([]);
-      expect(pub.published).toBe(0);
-      expect(pub.runId).toMatch(/^[0-9a-z]+$/);
-
-      model.advance(6000);
-      await waitFor('one confirmation per line', () => got.length >= 3, 5000);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(got.map((c) => c.line).sort()).toEqual(['L1', 'L2', 'L3']);
-      for (const c of got) {
-        const s = model.snapshot(c.line as string);
-        expect(c.messageId).toBe(`${c.line as string}-C-${pub.runId}-000001`);
-        expect([c.yield, c.scrap]).toEqual([s.goodCount, s.scrapCount]);
-      }
-      expect(pub.published).toBe(3);
-    } finally {
-      await pub.stop();
-      await sub.endAsync();
-      await broker.stop();
-    }
-  });
-
-  it('gives up with a clear error when nothing listens at the broker URL', async () => {
-    const model = new LineModel({ seed: 1 });
-    await expect(startMesPublisher({ brokerUrl: 'mqtt://127.0.0.1:1', model })).rejects.toThrow(/mqtt:\/\/127\.0\.0\.1:1 not reachable: .*ECONNREFUSED/);
-  });
-
-  it('gives up after connectTimeoutMs when the broker never answers', async () => {
-    const sockets: Socket[] = [];
-    const silent = createServer((s) => sockets.push(s));
-    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    const { port } = silent.address() as AddressInfo;
-    const started = Date.now();
-    try {
-      await expect(startMesPublisher({ brokerUrl: `mqtt://127.0.0.1:${port}`, model: new LineModel(), connectTimeoutMs: 400 })).rejects.toThrow(/within 400 ms/);
-      expect(Date.now() - started).toBeLessThan(3000);
-    } finally {
-      sockets.forEach((s) => s.destroy());
-      await new Promise((r) => silent.close(r));
-    }
   });
 });

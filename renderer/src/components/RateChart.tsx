@@ -26,7 +26,7 @@ export function RateChart({ data, width, height }: RateChartProps) {
   const fixed = width !== undefined && height !== undefined;
   // Seconds on the axis only while the window is short enough for them to differ between ticks.
   const spanMs = (data.rows.at(-1)?.t ?? 0) - (data.rows[0]?.t ?? 0);
-  const tickTime = (t: number) => (spanMs > 15 * 60_000 ? formatTime(t).slice(0, 5) : formatTime(t));
+  const tickTime = (t: number) => (spanMs > 5 * 60_000 ? formatTime(t).slice(0, 5) : formatTime(t));
   return (
     <section className="panel chart-panel" aria-label="Good parts per minute">
       <h2 className="panel-title">Good parts per minute</h2>
@@ -48,7 +48,7 @@ export function RateChart({ data, width, height }: RateChartProps) {
             data={data.rows}
             responsive={!fixed}
             {...(fixed ? { width, height } : { style: { width: '100%', height: '100%' } })}
-            margin={{ top: 8, right: 16, bottom: 4, left: 0 }}
+            margin={{ top: 8, right: 28, bottom: 4, left: 0 }}
           >
             <CartesianGrid stroke="#2c3440" vertical={false} />
             <XAxis dataKey="t" type="number" scale="time" domain={['dataMin', 'dataMax']} tickFormatter={tickTime} stroke="#9aa4b2" minTickGap={40} />

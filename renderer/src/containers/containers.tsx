@@ -17,10 +17,10 @@ export function HeaderContainer() {
       snapshotAt: s.snapshotAt,
       demo: s.health?.demo ?? false,
       version: s.health?.version ?? null,
+      plant: s.health?.plant ?? null,
     })),
   );
-  // The contract carries no plant name yet; the demo plant is named by the demo flag.
-  return <Header {...props} plant={props.demo ? 'Demo plant' : null} />;
+  return <Header {...props} />;
 }
 
 export function LinesContainer() {
