@@ -20,8 +20,8 @@ export const ProductionConfirmationSchema = z.object({
   scrapQty: quantity,
   unit: UnitSchema,
   final: z.boolean(),
-  start: z.iso.datetime().optional(),
-  end: z.iso.datetime(),
+  start: z.iso.datetime({ offset: true }).optional(),
+  end: z.iso.datetime({ offset: true }),
 });
 export type ProductionConfirmation = z.infer<typeof ProductionConfirmationSchema>;
 
@@ -38,7 +38,7 @@ export const QualityResultSchema = z.object({
   upperLimit: z.number().finite().optional(),
   passed: z.boolean(),
   defectCode: z.string().max(20).nullable().optional(),
-  inspectedAt: z.iso.datetime(),
+  inspectedAt: z.iso.datetime({ offset: true }),
 });
 export type QualityResult = z.infer<typeof QualityResultSchema>;
 

@@ -42,9 +42,17 @@ const MesQuality = z.object({
   inspectedAt: z.string(),
 });
 
+/** Canonical field -> the MES field it came from, so a reason names what the sender actually sent. */
+const MES_FIELD_OF: Readonly<Record<string, string>> = { yieldQty: 'yield', scrapQty: 'scrap', passed: 'result' };
+
 /** Turns zod issues into one readable sentence naming every field that was wrong. */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : 'message'} ${issue.message}`).join('; ');
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map((key) => (typeof key === 'string' ? (MES_FIELD_OF[key] ?? key) : String(key)));
+      return `${path.length ? path.join('.') : 'message'} ${issue.message}`;
+    })
+    .join('; ');
 }
 
 function parseJson(payload: string): { ok: true; value: unknown } | { ok: false; reason: string } {

@@ -30,7 +30,7 @@ export function toEventSummary(event: StoredEvent): EventSummary {
     operation: body.operation,
     quantity: body.kind === 'confirmation' ? body.yieldQty : body.value,
     scrap: body.kind === 'confirmation' ? body.scrapQty : 0,
-    unit: (body.kind === 'confirmation' ? body.unit : body.unit) ?? '',
+    unit: body.unit ?? '',
     erpDocument: event.erpDocument,
     reasons: event.reasons,
     correlationId: event.correlationId,

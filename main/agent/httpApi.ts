@@ -12,10 +12,33 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
+const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * DNS rebinding: a web page whose domain was re-pointed at 127.0.0.1 is same-origin with itself, so only the
+ * Host header tells it apart. The API answers only to this machine's loopback names and to names the host
+ * was told to serve (the address it binds on the plant LAN).
+ */
+export function isAllowedHost(req: IncomingMessage, extraHostnames: readonly string[] = []): boolean {
+  const header = req.headers.host;
+  if (!header) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${header}`).hostname;
+  } catch {
+    return false;
+  }
+  return LOOPBACK_NAMES.includes(hostname) || extraHostnames.includes(hostname);
+}
+
 /** Handles requests under /api/v1; returns false for any other path so the host can serve it. */
-export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, res: ServerResponse, extraHostnames: readonly string[] = []): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname !== API_BASE_PATH && !url.pathname.startsWith(`${API_BASE_PATH}/`)) return false;
+  if (!isAllowedHost(req, extraHostnames)) {
+    sendJson(res, 403, { error: { code: 'bad_request', message: `this API does not answer to host ${req.headers.host ?? '(none)'}` } });
+    return true;
+  }
   const method = ROUTE_TO_METHOD.get(url.pathname);
   if (!method) {
     sendJson(res, 404, { error: { code: 'not_found', message: `no API route ${url.pathname}` } });
@@ -47,11 +70,11 @@ function isSameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-export function attachApiWebSocket(api: PlantDeskApi, server: Server): WebSocketServer {
+export function attachApiWebSocket(api: PlantDeskApi, server: Server, extraHostnames: readonly string[] = []): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== API_WS_PATH || !isSameOrigin(req)) {
+    if (path !== API_WS_PATH || !isAllowedHost(req, extraHostnames) || !isSameOrigin(req)) {
       socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
       return;
     }

@@ -51,11 +51,24 @@ export class SyncEngine {
 
   /** One pass; public so tests can drive the engine without timers. */
   async tick(now: number = Date.now()): Promise<void> {
-    if (now < this.pauseUntil) return;
     const { db, logger, onChange } = this.options;
+    // Validation uses the cached orders only, so it goes on while the ERP is unreachable.
+    const validate = (): void => {
+      if (validateMappedEvents(db, logger, now) > 0) onChange();
+    };
+    if (now < this.pauseUntil) {
+      validate();
+      return;
+    }
     try {
       if (now - this.ordersFetchedAt >= this.options.ordersRefreshS * 1000) await this.refreshOrders(now);
-      if (validateMappedEvents(db, logger, now) > 0) onChange();
+    } catch (error) {
+      validate();
+      this.handleFailure(error, now);
+      return;
+    }
+    validate();
+    try {
       await this.resolveInFlight();
       for (const event of listEventsByStatus(db, 'ready', POSTS_PER_TICK)) {
         if (this.stopped) break;

@@ -11,8 +11,10 @@ export interface ConsoleServer {
 }
 
 export async function startConsoleServer(api: PlantDeskApi, options: { host: string; port: number; staticDir: string }): Promise<ConsoleServer> {
+  // Besides loopback names, the API answers to the address it was bound to (a second screen on the LAN).
+  const boundNames = ['0.0.0.0', '::'].includes(options.host) ? [] : [options.host.includes(':') ? `[${options.host}]` : options.host];
   const server: Server = createServer((req, res) => {
-    handleApiRequest(api, req, res)
+    handleApiRequest(api, req, res, boundNames)
       .then((handled) => {
         if (!handled) serveStatic(options.staticDir, req, res);
       })
@@ -21,7 +23,7 @@ export async function startConsoleServer(api: PlantDeskApi, options: { host: str
         res.end(`internal error: ${error.message}`);
       });
   });
-  const wss = attachApiWebSocket(api, server);
+  const wss = attachApiWebSocket(api, server, boundNames);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
