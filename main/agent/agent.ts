@@ -7,7 +7,7 @@ import { startMqttSource, type MqttSource } from '../../connectors/mqtt/index.js
 import { startOpcuaSource, type OpcuaSignal, type OpcuaSource } from '../../connectors/opcua/index.js';
 import { openDatabase, type WritableDb } from '../../local-store/index.js';
 import { ApiService } from './apiService.js';
-import type { AgentConfig } from './configSchema.js';
+import type { AgentConfig } from './config/schema.js';
 import { ConnectionRegistry } from './connectionRegistry.js';
 import { Ingest } from './ingest.js';
 import { LineMonitor } from './lineMonitor.js';

@@ -1,7 +1,7 @@
 // The agent's entry point for its hosts (main/console, main/shell's utility process).
 export { startAgent, type Agent, type AgentOptions } from './agent.js';
-export { loadConfigFile, parseConfig, ConfigError } from './config.js';
-export { ConfigSchema, type AgentConfig, type AgentConfigInput } from './configSchema.js';
+export { loadConfigFile, parseConfig, ConfigError } from './config/load.js';
+export { ConfigSchema, type AgentConfig, type AgentConfigInput } from './config/schema.js';
 export { createLogger, type Logger } from './logger.js';
 export { handleApiRequest, attachApiWebSocket } from './httpApi.js';
 export { openApiConnection, callApi } from './apiDispatch.js';

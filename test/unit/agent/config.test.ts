@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../../main/agent/config.js';
+import { ConfigError, loadConfigFile, parseConfig } from '../../../main/agent/config/load.js';
 
 const valid = `plant: "1010"
 mqtt:

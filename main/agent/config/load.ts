@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { ConfigSchema, type AgentConfig } from './configSchema.js';
+import { ConfigSchema, type AgentConfig } from './schema.js';
 
 export class ConfigError extends Error {
   constructor(readonly file: string, readonly problems: readonly string[]) {

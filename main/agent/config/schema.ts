@@ -1,0 +1,21 @@
+// The shape of PlantDesk's one YAML configuration file; see the README's config reference.
+import { z } from 'zod';
+import { ErpSchema } from './erpSchema.js';
+import { MqttSourceSchema } from './mqttSchema.js';
+import { OpcuaSourceSchema } from './opcuaSchema.js';
+
+export const ConfigSchema = z.strictObject({
+  plant: z.string().trim().min(1).max(4),
+  dataDir: z.string().min(1).optional(),
+  api: z.strictObject({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65_535).default(4780),
+  }).default({ host: '127.0.0.1', port: 4780 }),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({ level: 'info' }),
+  opcua: z.array(OpcuaSourceSchema).default([]),
+  mqtt: z.array(MqttSourceSchema).default([]),
+  erp: ErpSchema,
+});
+
+export type AgentConfig = z.output<typeof ConfigSchema>;
+export type AgentConfigInput = z.input<typeof ConfigSchema>;
