@@ -3,3 +3,4 @@ export * from './database.js';
 export * from './rawMessages.js';
 export * from './events.js';
 export * from './orders.js';
+export * from './audit.js';

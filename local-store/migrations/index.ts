@@ -1,5 +1,6 @@
 // Ordered list of schema migrations: index i brings user_version i to i + 1. Forward only.
 import type Database from 'better-sqlite3';
 import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-audit-and-counters.js';
 
-export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration0001];
+export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration0001, migration0002];
