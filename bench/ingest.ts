@@ -1,69 +1,101 @@
-// Bench "ingest": MQTT messages committed through the agent's intake (raw row + mapped event, one durable
-// transaction per message, as the MQTT source acknowledges them one by one), against the raw baseline of
-// one durable single-row insert per message on the same machine in the same run.
-import Database from 'better-sqlite3';
+// Bench "ingest": QoS 1 JSON confirmations (~300 bytes) from a separate publisher process through mosquitto to
+// the agent's intake (MQTT source, mapping, group commit with synchronous=FULL, PUBACK after commit, then
+// validation against the cached orders), against a do-nothing mqtt.js subscriber in the same run.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mqtt from 'mqtt';
 import { pino } from 'pino';
+import { startMqttSource } from '../connectors/mqtt/index.js';
+import { countEventsByStatus, openDatabase } from '../local-store/index.js';
 import { Ingest } from '../main/agent/ingest.js';
-import { openDatabase } from '../local-store/index.js';
+import { OrderCache } from '../main/agent/orderCache.js';
+import { validateMappedEvents } from '../main/agent/validator.js';
+import { startMosquitto } from '../test/helpers/mosquitto.js';
 
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 20_000);
-const ROUNDS = 3;
+const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const here = dirname(fileURLToPath(import.meta.url));
 
-function payload(seq: number): Buffer {
-  return Buffer.from(JSON.stringify({
-    messageId: `bench-${seq}`, plant: '1010', line: 'L1', orderId: '1000001', operation: '0010', workCenter: 'WC-L1',
-    material: 'FG-100', yield: 12, scrap: 1, unit: 'PC', final: false, start: '2026-11-25T10:00:00.000Z', end: '2026-11-25T10:00:05.000Z',
-  }));
-}
-
-function perSecond(run: () => void): number {
-  const start = process.hrtime.bigint();
-  run();
-  return MESSAGES / (Number(process.hrtime.bigint() - start) / 1e9);
-}
-
-function measurePipeline(dir: string): number {
-  const db = openDatabase(join(dir, `pipeline-${Math.random()}.db`));
-  const ingest = new Ingest(db, pino({ level: 'silent' }));
-  const rate = perSecond(() => {
-    for (let seq = 0; seq < MESSAGES; seq++) {
-      ingest.commitMqtt({ source: 'bench', topic: 'plantdesk/demo/1010/L1/confirmation', type: 'confirmation', payload: payload(seq), receivedAt: Date.now() });
-    }
+function runPublisher(url: string, topic: string, count: number, runId: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(here, 'support', 'publisher.js'), url, topic, String(count), runId], { stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`publisher exited with ${code}`))));
   });
-  db.close();
+}
+
+/** Messages per second from the first to the last one handled, as the receiving side saw them. */
+async function timeReceipt(count: number, publish: () => Promise<void>, received: () => number): Promise<number> {
+  const started = publish();
+  while (received() === 0) await new Promise((r) => setImmediate(r));
+  const first = process.hrtime.bigint();
+  while (received() < count) await new Promise((r) => setTimeout(r, 1));
+  const seconds = Number(process.hrtime.bigint() - first) / 1e9;
+  await started;
+  return (count - 1) / seconds;
+}
+
+async function baseline(url: string, round: number): Promise<number> {
+  const topic = `bench/baseline/${round}`;
+  let received = 0;
+  const client = await mqtt.connectAsync(url, { clientId: `bench-sub-${round}`, clean: false });
+  client.on('message', () => received++);
+  await client.subscribeAsync(topic, { qos: 1 });
+  const rate = await timeReceipt(MESSAGES, () => runPublisher(url, topic, MESSAGES, `b${round}`), () => received);
+  await client.endAsync();
   return rate;
 }
 
-function measureBaseline(dir: string): number {
-  const db = new Database(join(dir, `baseline-${Math.random()}.db`));
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.exec('CREATE TABLE raw (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, payload TEXT NOT NULL)');
-  const insert = db.prepare('INSERT INTO raw (key, payload) VALUES (?, ?)');
-  const rate = perSecond(() => {
-    for (let seq = 0; seq < MESSAGES; seq++) insert.run(`bench-${seq}`, payload(seq).toString());
-  });
+async function pipeline(url: string, dir: string, round: number): Promise<number> {
+  const db = openDatabase(join(dir, `ingest-${round}.db`));
+  const orders = new OrderCache(db);
+  orders.replace([{ orderId: '1000001', plant: '1010', material: 'FG-100', quantity: 1e9, unit: 'PC', released: true, technicallyCompleted: false, confirmedYieldQty: 0, operations: [{ operation: '0010', workCenter: 'WC-L1', unit: 'PC', plannedQty: 1e9, confirmedYieldQty: 0 }] }], Date.now());
+  const logger = pino({ level: 'silent' });
+  const ingest = new Ingest(db, logger, { orders });
+  let stored = 0;
+  let connected = false;
+  const topic = `bench/pipeline/${round}`;
+  const source = startMqttSource(
+    { name: 'bench', url, clientId: `bench-agent-${round}`, topics: [{ filter: 'bench/pipeline/#', type: 'confirmation' }] },
+    async (message) => {
+      if ((await ingest.submitMqtt(message)) === 'stored') stored++;
+    },
+    (state) => {
+      if (state === 'connected') connected = true;
+    },
+  );
+  while (!connected) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 200));
+  const rate = await timeReceipt(MESSAGES, () => runPublisher(url, topic, MESSAGES, `p${round}`), () => stored);
+  // Validation runs at intake when orders are cached; any left `mapped` are validated here and counted in.
+  const validateStart = process.hrtime.bigint();
+  while (validateMappedEvents(db, logger) > 0);
+  const validateSeconds = Number(process.hrtime.bigint() - validateStart) / 1e9;
+  const ready = countEventsByStatus(db).ready;
+  if (process.env.BENCH_DEBUG) console.error({ intakePerS: Math.round(rate), validateSeconds });
+  await source.stop();
   db.close();
-  return rate;
+  if (ready !== MESSAGES) throw new Error(`expected ${MESSAGES} ready events, found ${ready}`);
+  return 1 / (1 / rate + validateSeconds / MESSAGES);
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
+const broker = await startMosquitto();
 const dir = mkdtempSync(join(tmpdir(), 'pd-bench-ingest-'));
 try {
-  const pipeline: number[] = [];
-  const baseline: number[] = [];
-  // Interleave rounds so drift on a noisy machine hits both sides alike.
+  const agentRates: number[] = [];
+  const baselineRates: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baseline.push(measureBaseline(dir));
-    pipeline.push(measurePipeline(dir));
+    baselineRates.push(await baseline(broker.url, round));
+    agentRates.push(await pipeline(broker.url, dir, round));
   }
-  const eventsPerS = median(pipeline);
-  const baselinePerS = median(baseline);
+  const eventsPerS = median(agentRates);
+  const baselinePerS = median(baselineRates);
   console.log(JSON.stringify({ bench: 'ingest', messages: MESSAGES, rounds: ROUNDS, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)) }));
 } finally {
+  await broker.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,7 +1,7 @@
 // Canonical events and their lifecycle: every status change is checked and leaves a history row.
 import { canTransition, EVENT_STATUSES, type CanonicalEvent, type EventStatus, type RuleViolation } from '../domain/index.js';
 import type { ReadableDb, WritableDb } from './database.js';
-import { statement } from './statements.js';
+import { inTransaction, statement } from './statements.js';
 
 export interface StoredEvent {
   readonly id: number;
@@ -22,6 +22,8 @@ export interface NewEvent {
   readonly rawId: number;
   readonly body: CanonicalEvent;
   readonly status: EventStatus;
+  /** Rule violations when the event was validated as it arrived. */
+  readonly reasons?: readonly RuleViolation[];
   readonly correlationId: string;
   readonly at: number;
 }
@@ -50,10 +52,10 @@ function toStoredEvent(row: EventRow): StoredEvent {
 
 export function insertEvent(db: WritableDb, event: NewEvent): void {
   statement(db, 
-    `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, correlation_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), event.correlationId, event.at, event.at);
-  insertHistory(db, event.eventId, null, event.status, event.at, 'system', 'received', event.correlationId);
+    `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, reasons, correlation_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), JSON.stringify(event.reasons ?? []), event.correlationId, event.at, event.at);
+  insertHistory(db, event.eventId, null, event.status, event.at, 'system', event.status === 'mapped' || event.status === 'recorded' ? 'received' : 'received and validated against ERP master data', event.correlationId);
 }
 
 export class IllegalTransitionError extends Error {
@@ -63,19 +65,26 @@ export class IllegalTransitionError extends Error {
   }
 }
 
-/** Moves an event to a new status in one transaction with its history row. */
+/** Moves an event to a new status with its history row, in one transaction; returns the event as it now is. */
 export function transitionEvent(db: WritableDb, eventId: string, change: TransitionInput): StoredEvent {
-  return db.transaction(() => {
-    const current = getEvent(db, eventId);
+  return inTransaction(db, () => {
+    moveEvent(db, eventId, change);
+    return getEvent(db, eventId)!;
+  });
+}
+
+/** The same without reading the event back: for batches (validation, sync), where that read is the main cost. */
+export function moveEvent(db: WritableDb, eventId: string, change: TransitionInput): void {
+  inTransaction(db, () => {
+    const current = statement(db, 'SELECT status, correlation_id FROM event WHERE event_id = ?').get(eventId) as { status: EventStatus; correlation_id: string } | undefined;
     if (!current) throw new Error(`Event ${eventId} does not exist.`);
     if (!canTransition(current.status, change.to)) throw new IllegalTransitionError(eventId, current.status, change.to);
     statement(db, 
       `UPDATE event SET status = ?, updated_at = ?, reasons = COALESCE(?, reasons), erp_document = COALESCE(?, erp_document)
        WHERE event_id = ?`,
     ).run(change.to, change.at, change.reasons ? JSON.stringify(change.reasons) : null, change.erpDocument ?? null, eventId);
-    insertHistory(db, eventId, current.status, change.to, change.at, change.actor, change.reason ?? null, current.correlationId);
-    return getEvent(db, eventId)!;
-  })();
+    insertHistory(db, eventId, current.status, change.to, change.at, change.actor, change.reason ?? null, current.correlation_id);
+  });
 }
 
 function insertHistory(db: WritableDb, eventId: string, from: EventStatus | null, to: EventStatus, at: number, actor: string, reason: string | null, correlationId: string): void {

@@ -4,3 +4,4 @@ export * from './rawMessages.js';
 export * from './events.js';
 export * from './orders.js';
 export * from './audit.js';
+export * from './groupCommit.js';

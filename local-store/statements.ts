@@ -1,4 +1,5 @@
-// Prepared statements cached per connection: preparing SQL costs more than running it on the hot path.
+// Prepared statements cached per connection (preparing SQL costs more than running it on the hot path), and
+// transactions that join the caller's instead of nesting.
 import type Database from 'better-sqlite3';
 
 const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
@@ -15,4 +16,9 @@ export function statement(db: Database.Database, sql: string): Database.Statemen
     perDb.set(sql, prepared);
   }
   return prepared;
+}
+
+/** Runs fn in a transaction, or inside the caller's: a nested one would be a savepoint, costly per row. */
+export function inTransaction<R>(db: Database.Database, fn: () => R): R {
+  return db.inTransaction ? fn() : db.transaction(fn)();
 }

@@ -11,6 +11,7 @@ import type { AgentConfig } from './config/schema.js';
 import { ConnectionRegistry } from './connectionRegistry.js';
 import { Ingest } from './ingest.js';
 import { LineMonitor } from './lineMonitor.js';
+import { OrderCache } from './orderCache.js';
 import type { Logger } from './logger.js';
 import { SyncEngine } from './syncEngine.js';
 
@@ -49,15 +50,16 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   };
   const connections = new ConnectionRegistry(markDirty);
   const lines = new LineMonitor();
-  const ingest = new Ingest(db, logger);
+  const orders = new OrderCache(db);
+  const ingest = new Ingest(db, logger, { orders });
   const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now() });
 
   const mqttSources: MqttSource[] = config.mqtt.map((source) => {
     const id = connections.register('mqtt', source.name, source.url);
     return startMqttSource(
       source,
-      (message) => {
-        ingest.commitMqtt(message);
+      async (message) => {
+        await ingest.submitMqtt(message);
         connections.markData(id, message.receivedAt);
         markDirty();
       },
@@ -89,7 +91,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     ...(config.erp.password !== undefined ? { password: config.erp.password } : {}),
   });
   const sync = new SyncEngine({
-    db, erp, plant: config.plant, ordersRefreshS: config.erp.ordersRefreshS, postIntervalMs: config.erp.postIntervalMs,
+    db, erp, orders, plant: config.plant, ordersRefreshS: config.erp.ordersRefreshS, postIntervalMs: config.erp.postIntervalMs,
     logger, connections, connectionId: connections.register('erp', 'erp', config.erp.baseUrl), onChange: markDirty,
   });
   sync.start();
@@ -111,6 +113,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     async stop() {
       clearInterval(pushTimer);
       await Promise.all(mqttSources.map((s) => s.stop()));
+      ingest.flush();
       await Promise.all(opcuaSources.map((s) => s.stop()));
       await sync.stop();
       db.close();

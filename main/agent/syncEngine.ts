@@ -2,14 +2,16 @@
 // A post whose outcome is unknown stays `sending` and is resolved by reading the ERP back before any re-send.
 import { ErpError, type ErpAdapter, type ErpDocument } from '../../connectors/erp/index.js';
 import type { ProductionConfirmation } from '../../domain/index.js';
-import { listEventsByStatus, replaceOrders, transitionEvent, type StoredEvent, type WritableDb } from '../../local-store/index.js';
+import { listEventsByStatus, transitionEvent, type StoredEvent, type WritableDb } from '../../local-store/index.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { Logger } from './logger.js';
+import type { OrderCache } from './orderCache.js';
 import { validateMappedEvents } from './validator.js';
 
 export interface SyncEngineOptions {
   readonly db: WritableDb;
   readonly erp: ErpAdapter;
+  readonly orders: OrderCache;
   readonly plant: string;
   readonly ordersRefreshS: number;
   readonly postIntervalMs: number;
@@ -82,7 +84,7 @@ export class SyncEngine {
 
   private async refreshOrders(now: number): Promise<void> {
     const orders = await this.options.erp.fetchReleasedOrders(this.options.plant);
-    replaceOrders(this.options.db, orders, now);
+    this.options.orders.replace(orders, now);
     this.ordersFetchedAt = now;
     this.options.logger.info({ orders: orders.length }, 'released orders refreshed from the ERP');
   }

@@ -8,6 +8,7 @@ import { countEventsByStatus, getEvent, lastOrdersFetch, listOrders, type Writab
 import { mesConfirmation, releasedOrder } from '../domain/fixtures.js';
 import { openTempDb } from '../local-store/tempDb.js';
 import { documentNo, fakeErp, type FakeErp } from './fakeErp.js';
+import { OrderCache } from '../../../main/agent/orderCache.js';
 
 const logger = createLogger('silent');
 /** A realistic clock value: the engine refreshes orders when now - lastFetch >= ordersRefreshS. */
@@ -23,7 +24,7 @@ function rig(erp: FakeErp = fakeErp([releasedOrder(), releasedOrder({ orderId: '
   const connectionId = connections.register('erp', 'sap', erp.endpoint);
   let changes = 0;
   const engine = new SyncEngine({
-    db, erp, plant: '1010', ordersRefreshS: 300, postIntervalMs: 1000, logger, connections, connectionId, onChange: () => changes++,
+    db, erp, orders: new OrderCache(db), plant: '1010', ordersRefreshS: 300, postIntervalMs: 1000, logger, connections, connectionId, onChange: () => changes++,
   });
   return { db, erp, engine, connections, connectionId, changes: () => changes };
 }
@@ -198,7 +199,7 @@ describe('SyncEngine', () => {
     const id = confirm(r.db);
     // Simulate the previous run: validated, marked sending, posted, then killed before recording it.
     await new SyncEngine({
-      db: r.db, erp: { ...r.erp, postConfirmation: async () => { throw new Error('killed'); } }, plant: '1010', ordersRefreshS: 300,
+      db: r.db, erp: { ...r.erp, postConfirmation: async () => { throw new Error('killed'); } }, orders: new OrderCache(r.db), plant: '1010', ordersRefreshS: 300,
       postIntervalMs: 1000, logger, connections: r.connections, connectionId: r.connectionId, onChange: () => undefined,
     }).tick(T0 - 1);
     expect(getEvent(r.db, id)?.status).toBe('sending');
