@@ -74,10 +74,15 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       return startOpcuaSource(
         { ...source, signals: opcuaSignals(source), pkiDir: join(options.dataDir, 'pki', 'opcua') },
         (sample) => {
-          ingest.commitOpcua(sample);
-          lines.apply(sample.signal.line, sample.signal.role, sample.value, sample.receivedAt);
-          connections.markData(id, sample.receivedAt);
-          markDirty();
+          // The live view shows a value only once it is committed, so what the screen shows survives a crash.
+          ingest.submitOpcua(sample).then(
+            () => {
+              lines.apply(sample.signal.line, sample.signal.role, sample.value, sample.receivedAt);
+              connections.markData(id, sample.receivedAt);
+              markDirty();
+            },
+            (error: Error) => connections.setState(id, 'error', `could not store a value of ${sample.signal.nodeId}: ${error.message}`),
+          );
         },
         (state, error) => connections.setState(id, state, error),
       );

@@ -40,10 +40,12 @@ export class Ingest {
   private readonly committer: GroupCommitter<PreparedMqtt, WriteResult>;
 
   private readonly orders: OrderCache | undefined;
+  private readonly telemetry: GroupCommitter<OpcuaSample, IngestOutcome>;
 
   constructor(private readonly db: WritableDb, private readonly logger: Logger, options: IngestOptions = {}) {
     this.committer = new GroupCommitter(db, (prepared) => this.write(prepared), options.groupCommit);
     this.orders = options.orders;
+    this.telemetry = new GroupCommitter(db, (sample) => this.writeOpcua(sample), options.groupCommit);
   }
 
   /** Synchronous, one transaction: when it returns, the message is on disk; when it throws, it is not. */
@@ -65,6 +67,7 @@ export class Ingest {
   /** Commits whatever is queued; called before the database closes. */
   flush(): void {
     this.committer.flush();
+    this.telemetry.flush();
   }
 
   /** Everything that needs no database: decoding, mapping, keys. Runs before the transaction. */
@@ -119,6 +122,15 @@ export class Ingest {
 
   /** OPC UA values are kept raw as telemetry; the key makes a value re-sent after a reconnect a duplicate. */
   commitOpcua(sample: OpcuaSample): IngestOutcome {
+    return this.writeOpcua(sample);
+  }
+
+  /** The same through group commit: thousands of notifications a second share a few transactions. */
+  submitOpcua(sample: OpcuaSample): Promise<IngestOutcome> {
+    return this.telemetry.submit(sample);
+  }
+
+  private writeOpcua(sample: OpcuaSample): IngestOutcome {
     const rawId = insertRawMessage(this.db, {
       idempotencyKey: `opcua:${sample.source}:${sample.signal.nodeId}:${sample.sourceTime}:${String(sample.value)}`,
       source: sample.source,
