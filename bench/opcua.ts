@@ -76,7 +76,7 @@ async function agentSource(endpoint: string, items: number, intervalMs: number, 
   let connected!: () => void;
   const ready = new Promise<void>((resolve) => (connected = resolve));
   const source = await startOpcuaSource(
-    { name: 'bench', endpoint, securityMode: 'None', securityPolicy: 'None', samplingIntervalMs: intervalMs, publishingIntervalMs: intervalMs, signals, pkiDir: join(dir, 'pki-agent') },
+    { name: 'bench', endpoint, securityMode: 'None', securityPolicy: 'None', allowInsecure: true, samplingIntervalMs: intervalMs, publishingIntervalMs: intervalMs, signals, pkiDir: join(dir, 'pki-agent') },
     (sample) => {
       void ingest.submitOpcua(sample).then(() => committed++);
     },

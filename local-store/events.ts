@@ -26,6 +26,11 @@ export interface NewEvent {
   readonly reasons?: readonly RuleViolation[];
   readonly correlationId: string;
   readonly at: number;
+  /** The mapping that produced it (e.g. 'mes-json-v1'). */
+  readonly mappingVersion?: string | null;
+  /** Who created it and why, for its first history row; default 'system', 'received'. */
+  readonly actor?: string;
+  readonly historyReason?: string;
 }
 
 export interface TransitionInput {
@@ -52,10 +57,10 @@ function toStoredEvent(row: EventRow): StoredEvent {
 
 export function insertEvent(db: WritableDb, event: NewEvent): void {
   statement(db, 
-    `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, reasons, correlation_id, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), JSON.stringify(event.reasons ?? []), event.correlationId, event.at, event.at);
-  insertHistory(db, event.eventId, null, event.status, event.at, 'system', event.status === 'mapped' || event.status === 'recorded' ? 'received' : 'received and validated against ERP master data', event.correlationId);
+    `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, reasons, correlation_id, created_at, updated_at, mapping_version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), JSON.stringify(event.reasons ?? []), event.correlationId, event.at, event.at, event.mappingVersion ?? null);
+  insertHistory(db, event.eventId, null, event.status, event.at, event.actor ?? 'system', event.historyReason ?? (event.status === 'mapped' || event.status === 'recorded' ? 'received' : 'received and validated against ERP master data'), event.correlationId);
 }
 
 export class IllegalTransitionError extends Error {
@@ -90,6 +95,11 @@ export function moveEvent(db: WritableDb, eventId: string, change: TransitionInp
 function insertHistory(db: WritableDb, eventId: string, from: EventStatus | null, to: EventStatus, at: number, actor: string, reason: string | null, correlationId: string): void {
   statement(db, 'INSERT INTO event_history (event_id, from_status, to_status, at, actor, reason, correlation_id) VALUES (?, ?, ?, ?, ?, ?, ?)')
     .run(eventId, from, to, at, actor, reason, correlationId);
+}
+
+/** Replaces an event's body (validation converting its quantities into the order's unit); the status is unchanged. */
+export function updateEventBody(db: WritableDb, eventId: string, body: CanonicalEvent, at: number): void {
+  statement(db, 'UPDATE event SET body = ?, updated_at = ? WHERE event_id = ?').run(JSON.stringify(body), at, eventId);
 }
 
 export function getEvent(db: ReadableDb, eventId: string): StoredEvent | undefined {

@@ -5,3 +5,5 @@ export * from './events.js';
 export * from './orders.js';
 export * from './audit.js';
 export * from './groupCommit.js';
+export * from './rejected.js';
+export * from './replay.js';

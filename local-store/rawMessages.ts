@@ -13,6 +13,14 @@ export interface RawMessageInput {
   readonly correlationId: string;
   readonly status: RawStatus;
   readonly rejectReason?: string;
+  /** The mapping that mapped or rejected it (e.g. 'mes-json-v1'); none for telemetry or an unknown topic. */
+  readonly mappingVersion?: string | null;
+  /** 'base64' when the bytes were not UTF-8 and are kept exactly; default 'utf8'. */
+  readonly payloadEncoding?: 'utf8' | 'base64';
+  /** Size as received, in bytes. */
+  readonly payloadBytes?: number;
+  /** Only a prefix is kept (the message was over the size limit). */
+  readonly payloadTruncated?: boolean;
 }
 
 export interface RejectedRawMessage {
@@ -28,11 +36,17 @@ export interface RejectedRawMessage {
 /** Inserts the message unless its key was seen before; returns its row id, or null for a duplicate. */
 export function insertRawMessage(db: WritableDb, raw: RawMessageInput): number | null {
   const result = statement(db, 
-      `INSERT INTO raw_message (idempotency_key, source, channel, payload, received_at, correlation_id, status, reject_reason)
-       VALUES (@idempotencyKey, @source, @channel, @payload, @receivedAt, @correlationId, @status, @rejectReason)
+      `INSERT INTO raw_message (idempotency_key, source, channel, payload, received_at, correlation_id, status, reject_reason,
+         mapping_version, payload_encoding, payload_bytes, payload_truncated)
+       VALUES (@idempotencyKey, @source, @channel, @payload, @receivedAt, @correlationId, @status, @rejectReason,
+         @mappingVersion, @payloadEncoding, @payloadBytes, @payloadTruncated)
        ON CONFLICT(idempotency_key) DO NOTHING`,
     )
-    .run({ ...raw, rejectReason: raw.rejectReason ?? null });
+    .run({
+      idempotencyKey: raw.idempotencyKey, source: raw.source, channel: raw.channel, payload: raw.payload, receivedAt: raw.receivedAt,
+      correlationId: raw.correlationId, status: raw.status, rejectReason: raw.rejectReason ?? null, mappingVersion: raw.mappingVersion ?? null,
+      payloadEncoding: raw.payloadEncoding ?? 'utf8', payloadBytes: raw.payloadBytes ?? null, payloadTruncated: raw.payloadTruncated ? 1 : 0,
+    });
   return result.changes === 1 ? Number(result.lastInsertRowid) : null;
 }
 

@@ -1,2 +1,8 @@
 // Public face of the OPC UA connector.
 export * from './opcuaSource.js';
+export { OpcuaPki, type TrustOutcome } from './pki.js';
+export { BrowseError, type BrowseChildren } from './browse.js';
+export {
+  SECURITY_MODES, SECURITY_POLICIES, SECURE_POLICIES, INSECURE_POLICIES, securityRefusal, securityWarning,
+  type OpcuaSecurityMode, type OpcuaSecurityPolicy, type OpcuaUserIdentity,
+} from './security.js';

@@ -1,9 +1,14 @@
 // Maps the MES JSON messages (confirmation and quality, format in docs/MES-PAYLOADS.md) to canonical events.
 import { z } from 'zod';
 import { ProductionConfirmationSchema, QualityResultSchema, type CanonicalEvent } from '../confirmation.js';
+import { showValue } from './describe.js';
 
+/**
+ * A mapped event or the reason there is none. `sourceId` is the message's own id (the idempotency key is built
+ * from it); without one the intake keys the message by a hash of topic and payload.
+ */
 export type MappingResult =
-  | { readonly ok: true; readonly event: CanonicalEvent; readonly sourceId: string }
+  | { readonly ok: true; readonly event: CanonicalEvent; readonly sourceId?: string }
   | { readonly ok: false; readonly reason: string; readonly sourceId?: string };
 
 export type MesMessageType = 'confirmation' | 'quality';
@@ -50,9 +55,20 @@ export function describeIssues(error: z.ZodError): string {
   return error.issues
     .map((issue) => {
       const path = issue.path.map((key) => (typeof key === 'string' ? (MES_FIELD_OF[key] ?? key) : String(key)));
-      return `${path.length ? path.join('.') : 'message'} ${issue.message}`;
+      // With reportInput the issue carries the offending value: "yield ... received string, got "NaN"".
+      const got = path.length > 0 && issue.input !== undefined ? `, got ${showValue(issue.input)}` : '';
+      return `${path.length ? path.join('.') : 'message'} ${issue.message}${got}`;
     })
     .join('; ');
+}
+
+/**
+ * safeParse, and only when that fails once more with reportInput, so a reason can show the wrong value: the
+ * second pass costs nothing on the hot path, where reportInput on every message would.
+ */
+export function parseReporting<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseResult<z.output<S>> {
+  const fast = schema.safeParse(value);
+  return fast.success ? fast : schema.safeParse(value, { reportInput: true });
 }
 
 function parseJson(payload: string): { ok: true; value: unknown } | { ok: false; reason: string } {
@@ -64,17 +80,21 @@ function parseJson(payload: string): { ok: true; value: unknown } | { ok: false;
 }
 
 /** Reads the message id, if any, so even a rejected message can be de-duplicated and traced. */
+function messageIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const id = MessageIdSchema.safeParse((value as Record<string, unknown>).messageId);
+  return id.success ? id.data : undefined;
+}
+
 export function peekMessageId(payload: string): string | undefined {
   const parsed = parseJson(payload);
-  if (!parsed.ok || typeof parsed.value !== 'object' || parsed.value === null) return undefined;
-  const id = MessageIdSchema.safeParse((parsed.value as Record<string, unknown>).messageId);
-  return id.success ? id.data : undefined;
+  return parsed.ok ? messageIdOf(parsed.value) : undefined;
 }
 
 export function mapMesMessage(type: MesMessageType, payload: string): MappingResult {
   const parsed = parseJson(payload);
   if (!parsed.ok) return parsed;
-  const sourceId = peekMessageId(payload);
+  const sourceId = messageIdOf(parsed.value);
   const result = type === 'confirmation' ? mapConfirmation(parsed.value) : mapQuality(parsed.value);
   if (!result.success) return { ok: false, reason: result.error, ...(sourceId ? { sourceId } : {}) };
   return { ok: true, event: result.event, sourceId: result.sourceId };
@@ -83,10 +103,10 @@ export function mapMesMessage(type: MesMessageType, payload: string): MappingRes
 type Mapped = { success: true; event: CanonicalEvent; sourceId: string } | { success: false; error: string };
 
 function mapConfirmation(value: unknown): Mapped {
-  const source = MesConfirmation.safeParse(value);
+  const source = parseReporting(MesConfirmation, value);
   if (!source.success) return { success: false, error: describeIssues(source.error) };
   const m = source.data;
-  const canonical = ProductionConfirmationSchema.safeParse({
+  const canonical = parseReporting(ProductionConfirmationSchema, {
     kind: 'confirmation', plant: m.plant, line: m.line, orderId: m.orderId, operation: m.operation,
     workCenter: m.workCenter, material: m.material, yieldQty: m.yield, scrapQty: m.scrap, unit: m.unit,
     final: m.final, start: m.start, end: m.end,
@@ -96,10 +116,10 @@ function mapConfirmation(value: unknown): Mapped {
 }
 
 function mapQuality(value: unknown): Mapped {
-  const source = MesQuality.safeParse(value);
+  const source = parseReporting(MesQuality, value);
   if (!source.success) return { success: false, error: describeIssues(source.error) };
   const m = source.data;
-  const canonical = QualityResultSchema.safeParse({
+  const canonical = parseReporting(QualityResultSchema, {
     kind: 'quality', plant: m.plant, line: m.line, orderId: m.orderId, operation: m.operation,
     characteristic: m.characteristic, value: m.value, unit: m.unit, lowerLimit: m.lowerLimit,
     upperLimit: m.upperLimit, passed: m.result === 'pass', defectCode: m.defectCode, inspectedAt: m.inspectedAt,

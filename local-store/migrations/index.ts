@@ -2,5 +2,7 @@
 import type Database from 'better-sqlite3';
 import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-audit-and-counters.js';
+import { migration0003 } from './0003-counter-accumulator.js';
+import { migration0004 } from './0004-mapping-versions-and-replay.js';
 
-export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration0001, migration0002, migration0003, migration0004];

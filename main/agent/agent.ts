@@ -4,14 +4,19 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSapODataAdapter } from '../../connectors/erp/index.js';
 import { startMqttSource, type MqttSource } from '../../connectors/mqtt/index.js';
-import { startOpcuaSource, type OpcuaSignal, type OpcuaSource } from '../../connectors/opcua/index.js';
+import { OpcuaPki, startOpcuaSource, type OpcuaSignal, type OpcuaSource } from '../../connectors/opcua/index.js';
 import { openDatabase, type WritableDb } from '../../local-store/index.js';
 import { ApiService } from './apiService.js';
 import type { AgentConfig } from './config/schema.js';
 import { ConnectionRegistry } from './connectionRegistry.js';
+import { CounterConfirmations, counterLinesFromConfig } from './counterConfirmations.js';
+import { ConnectionFreshness, Freshness, trackedSignalsFromConfig } from './freshness.js';
 import { Ingest } from './ingest.js';
+import { mapperFromConfig, unitTableFromConfig } from './mapping.js';
+import { Replayer } from './replay.js';
 import { LineMonitor } from './lineMonitor.js';
 import { OrderCache } from './orderCache.js';
+import { OpcuaAdmin } from './opcuaAdmin.js';
 import type { Logger } from './logger.js';
 import { SyncEngine } from './syncEngine.js';
 
@@ -40,9 +45,17 @@ function opcuaSignals(source: AgentConfig['opcua'][number]): OpcuaSignal[] {
   });
 }
 
+/** PlantDesk's OPC UA PKI under the data directory: own/, trusted/certs, issuers/, rejected/. */
+export function opcuaPkiDir(dataDir: string): string {
+  return join(dataDir, 'pki', 'opcua');
+}
+
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { config, logger } = options;
   mkdirSync(options.dataDir, { recursive: true });
+  // PlantDesk's OPC UA PKI (own/, trusted/, issuers/, rejected/): opened even without sources, so an engineer can
+  // export PlantDesk's certificate to a server's trust list before configuring it.
+  const opcuaPki = await OpcuaPki.open(opcuaPkiDir(options.dataDir));
   const db = openDatabase(join(options.dataDir, 'plantdesk.db'));
   let dirty = true;
   const markDirty = (): void => {
@@ -50,9 +63,20 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   };
   const connections = new ConnectionRegistry(markDirty);
   const lines = new LineMonitor();
+  // OPC UA freshness (stale after 3 expected periods without a value) and counters -> confirmations.
+  const freshness = new Freshness();
+  for (const signal of trackedSignalsFromConfig(config.opcua)) freshness.track(signal);
+  lines.useFreshness((line) => freshness.line(line));
+  const counters = new CounterConfirmations({ db, logger, plant: config.plant, lines: counterLinesFromConfig(config.opcua), onConfirmed: markDirty });
   const orders = new OrderCache(db);
-  const ingest = new Ingest(db, logger, { orders });
-  const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now() });
+  // Mappings compiled once from the configuration; the unit table serves validation at intake, later and on replay.
+  const mapper = mapperFromConfig(config);
+  const units = unitTableFromConfig(config.units);
+  const ingest = new Ingest(db, logger, { orders, mapper, units, counters });
+  const replayer = new Replayer({ db, mapper, logger, orders, units });
+  const opcuaByName = new Map<string, OpcuaSource>();
+  const opcua = new OpcuaAdmin({ db, pki: opcuaPki, sources: opcuaByName, logger });
+  const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now(), opcua, replayer });
 
   const mqttSources: MqttSource[] = config.mqtt.map((source) => {
     const id = connections.register('mqtt', source.name, source.url);
@@ -67,25 +91,36 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     );
   });
 
+  const sourceFreshness = new Map<string, ConnectionFreshness>();
   const opcuaSources: OpcuaSource[] = await Promise.all(
     config.opcua.map((source) => {
       const id = connections.register('opcua', source.name, source.endpoint);
+      const status = new ConnectionFreshness((state, error) => connections.setState(id, state, error));
+      sourceFreshness.set(source.name, status);
       for (const line of source.lines) lines.addLine(line.line, source.name);
       return startOpcuaSource(
-        { ...source, signals: opcuaSignals(source), pkiDir: join(options.dataDir, 'pki', 'opcua') },
+        { ...source, signals: opcuaSignals(source), pki: opcuaPki },
         (sample) => {
           // The live view shows a value only once it is committed, so what the screen shows survives a crash.
           ingest.submitOpcua(sample).then(
             () => {
               lines.apply(sample.signal.line, sample.signal.role, sample.value, sample.receivedAt);
+              freshness.seen(sample.source, sample.signal.line, sample.signal.role, sample.receivedAt, sample.value);
               connections.markData(id, sample.receivedAt);
               markDirty();
             },
             (error: Error) => connections.setState(id, 'error', `could not store a value of ${sample.signal.nodeId}: ${error.message}`),
           );
         },
-        (state, error) => connections.setState(id, state, error),
-      );
+        (state, error) => {
+          freshness.setConnected(source.name, state === 'connected');
+          status.socket(state, error);
+        },
+        (warning) => connections.setWarning(id, warning),
+      ).then((running) => {
+        opcuaByName.set(source.name, running);
+        return running;
+      });
     }),
   );
 
@@ -97,9 +132,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   });
   const sync = new SyncEngine({
     db, erp, orders, plant: config.plant, ordersRefreshS: config.erp.ordersRefreshS, postIntervalMs: config.erp.postIntervalMs,
-    logger, connections, connectionId: connections.register('erp', 'erp', config.erp.baseUrl), onChange: markDirty,
+    logger, connections, connectionId: connections.register('erp', 'erp', config.erp.baseUrl), onChange: markDirty, units,
   });
   sync.start();
+  counters.start();
+  freshness.start(() => {
+    for (const [name, status] of sourceFreshness) status.stale(freshness.describeSource(name));
+    markDirty();
+  });
 
   let lastPush = 0;
   const pushTimer = setInterval(() => {
@@ -117,9 +157,12 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     db,
     async stop() {
       clearInterval(pushTimer);
+      counters.stop();
+      freshness.stop();
       await Promise.all(mqttSources.map((s) => s.stop()));
       ingest.flush();
       await Promise.all(opcuaSources.map((s) => s.stop()));
+      await opcuaPki.dispose();
       await sync.stop();
       db.close();
       logger.info('agent stopped; database closed');

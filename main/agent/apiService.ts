@@ -4,7 +4,13 @@ import {
   type QueueCounts, type Unsubscribe,
 } from '../../domain/index.js';
 import { countEventsByStatus, countRawByStatus, listRecentEvents, oldestPendingCreatedAt, type ReadableDb, type StoredEvent } from '../../local-store/index.js';
+import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from '../../domain/index.js';
+import { ApiFailure } from './apiFailure.js';
 import type { ConnectionRegistry } from './connectionRegistry.js';
+import type { OpcuaAdmin } from './opcuaAdmin.js';
+import { listRejectedMessages } from './mappingRejected.js';
+import type { Replayer } from './replay.js';
+import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from '../../domain/index.js';
 import type { LineMonitor } from './lineMonitor.js';
 
 const RECENT_RECORDS = 25;
@@ -17,6 +23,10 @@ export interface ApiServiceOptions {
   readonly version: string;
   readonly demo: boolean;
   readonly startedAt: number;
+  /** OPC UA certificates and browse; absent in tests that do not need them. */
+  readonly opcua?: OpcuaAdmin;
+  /** Replay of rejected messages through the current mapping; absent in tests that do not need it. */
+  readonly replayer?: Replayer;
 }
 
 export function toEventSummary(event: StoredEvent): EventSummary {
@@ -68,6 +78,38 @@ export class ApiService implements PlantDeskApi {
   async listEvents(query: EventQuery = {}): Promise<EventSummary[]> {
     const { status, limit } = EventQuerySchema.parse(query);
     return listRecentEvents(this.options.db, limit, status).map(toEventSummary);
+  }
+
+  async listCertificates(): Promise<CertificateList> {
+    return this.opcuaAdmin().listCertificates();
+  }
+
+  async exportOwnCertificate(): Promise<OwnCertificateExport> {
+    return this.opcuaAdmin().exportOwnCertificate();
+  }
+
+  async browse(query: BrowseQuery): Promise<BrowseResult> {
+    return this.opcuaAdmin().browse(query);
+  }
+
+  /** Command: audited as 'local-console' (see LOCAL_CONSOLE_ACTOR); transports let it through from this machine only. */
+  async trustCertificate(args: TrustCertificateArgs): Promise<TrustCertificateResult> {
+    return this.opcuaAdmin().trustCertificate(args);
+  }
+
+  async listRejected(query?: RejectedQuery): Promise<RejectedMessage[]> {
+    return listRejectedMessages(this.options.db, query);
+  }
+
+  /** Command: audited as 'local-console'; transports let it through from this machine only. */
+  async replayRejected(args: ReplayRejectedArgs): Promise<ReplayResult> {
+    if (!this.options.replayer) throw new ApiFailure('not_found', 'replay is not available in this agent');
+    return this.options.replayer.replay(args, 'local-console');
+  }
+
+  private opcuaAdmin(): OpcuaAdmin {
+    if (!this.options.opcua) throw new ApiFailure('not_found', 'OPC UA is not available in this agent');
+    return this.options.opcua;
   }
 
   onDashboard(listener: (snapshot: DashboardSnapshot) => void): Unsubscribe {

@@ -27,6 +27,17 @@ export class ConnectionRegistry {
     this.onChange();
   }
 
+  /** A warning the connection carries while it works, e.g. an OPC UA source with allowInsecure; null clears it. */
+  setWarning(id: string, warning: string | null): void {
+    const current = this.statuses.get(id);
+    if (!current || (current.warning ?? null) === warning) return;
+    const next: { -readonly [K in keyof ConnectionStatus]: ConnectionStatus[K] } = { ...current };
+    if (warning === null) delete next.warning;
+    else next.warning = warning;
+    this.statuses.set(id, next);
+    this.onChange();
+  }
+
   markData(id: string, at: number): void {
     const current = this.statuses.get(id);
     if (current) this.statuses.set(id, { ...current, lastDataAt: new Date(at).toISOString() });

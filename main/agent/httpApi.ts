@@ -1,11 +1,16 @@
 // The PlantDesk API over HTTP (GET queries under /api/v1) and WebSocket (calls and live streams).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { API_BASE_PATH, API_HTTP_ROUTES, API_WS_PATH, type ApiQuery, type PlantDeskApi } from '../../domain/index.js';
+import {
+  API_BASE_PATH, API_COMMAND_ROUTES, API_HTTP_ROUTES, API_WS_PATH, type ApiCommand, type ApiQuery, type OwnCertificateExport,
+  type PlantDeskApi,
+} from '../../domain/index.js';
 import { callApi, openApiConnection } from './apiDispatch.js';
 
 const ROUTE_TO_METHOD = new Map<string, ApiQuery>(Object.entries(API_HTTP_ROUTES).map(([method, path]) => [path, method as ApiQuery]));
-const STATUS_BY_ERROR = { bad_request: 400, not_found: 404, internal: 500 } as const;
+const ROUTE_TO_COMMAND = new Map<string, ApiCommand>(Object.entries(API_COMMAND_ROUTES).map(([method, path]) => [path, method as ApiCommand]));
+const STATUS_BY_ERROR = { bad_request: 400, not_found: 404, forbidden: 403, internal: 500 } as const;
+const MAX_COMMAND_BODY_BYTES = 64 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
@@ -13,6 +18,13 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** True for a peer on this machine (127.0.0.0/8, ::1, IPv4-mapped 127.x). */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
+}
 
 /**
  * DNS rebinding: a web page whose domain was re-pointed at 127.0.0.1 is same-origin with itself, so only the
@@ -39,6 +51,11 @@ export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, 
     sendJson(res, 403, { error: { code: 'bad_request', message: `this API does not answer to host ${req.headers.host ?? '(none)'}` } });
     return true;
   }
+  const command = ROUTE_TO_COMMAND.get(url.pathname);
+  if (command) {
+    await handleCommand(api, command, req, res);
+    return true;
+  }
   const method = ROUTE_TO_METHOD.get(url.pathname);
   if (!method) {
     sendJson(res, 404, { error: { code: 'not_found', message: `no API route ${url.pathname}` } });
@@ -50,10 +67,93 @@ export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, 
     return true;
   }
   const params = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
+  if (method === 'exportOwnCertificate') {
+    await sendOwnCertificate(api, url.searchParams.get('format'), res);
+    return true;
+  }
   const result = await callApi(api, method, params);
   if (result.ok) sendJson(res, 200, result.value);
   else sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
   return true;
+}
+
+/** PlantDesk's own OPC UA certificate as a file: DER by default, PEM with ?format=pem. */
+async function sendOwnCertificate(api: PlantDeskApi, format: string | null, res: ServerResponse): Promise<void> {
+  if (format !== null && format !== 'der' && format !== 'pem') {
+    sendJson(res, 400, { error: { code: 'bad_request', message: 'format must be der or pem' } });
+    return;
+  }
+  const result = await callApi(api, 'exportOwnCertificate', undefined);
+  if (!result.ok) {
+    sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
+    return;
+  }
+  const own = result.value as OwnCertificateExport;
+  const pem = format === 'pem';
+  const body = pem ? Buffer.from(own.pem) : Buffer.from(own.pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+  res.writeHead(200, {
+    'content-type': 'application/x-x509-ca-cert',
+    'content-disposition': `attachment; filename="${pem ? own.fileName : own.fileName.replace(/\.pem$/, '.der')}"`,
+    'x-certificate-sha1': own.certificate.sha1Thumbprint,
+    'x-certificate-not-after': own.certificate.notAfter,
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(body);
+}
+
+/** The body as text, or null when it is over the limit (the rest is read and dropped, so the answer arrives). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * POST a command with a JSON body. Until logins exist (issue 6) only a peer on this machine may send one. A web
+ * page elsewhere that the operator has open cannot either: it cannot send application/json cross-site without
+ * a CORS preflight this API never grants, and a foreign Origin is refused outright.
+ */
+async function handleCommand(api: PlantDeskApi, command: ApiCommand, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    sendJson(res, 405, { error: { code: 'bad_request', message: `${API_COMMAND_ROUTES[command]} accepts POST only` } });
+    return;
+  }
+  if (!isLoopbackAddress(req.socket.remoteAddress)) {
+    sendJson(res, 403, { error: { code: 'forbidden', message: `${command} is a command; until logins exist it is accepted only from this machine` } });
+    return;
+  }
+  if (!isSameOrigin(req)) {
+    sendJson(res, 403, { error: { code: 'forbidden', message: 'commands are accepted only from pages this console served' } });
+    return;
+  }
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    sendJson(res, 415, { error: { code: 'bad_request', message: 'send the command as JSON (content-type: application/json)' } });
+    return;
+  }
+  const text = await readBody(req, MAX_COMMAND_BODY_BYTES);
+  if (text === null) {
+    sendJson(res, 413, { error: { code: 'bad_request', message: `body larger than ${MAX_COMMAND_BODY_BYTES} bytes` } });
+    return;
+  }
+  let params: unknown;
+  try {
+    params = JSON.parse(text);
+  } catch {
+    sendJson(res, 400, { error: { code: 'bad_request', message: 'body is not valid JSON' } });
+    return;
+  }
+  const result = await callApi(api, command, params, { allowCommands: true });
+  if (result.ok) sendJson(res, 200, result.value);
+  else sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
 }
 
 /**
@@ -80,10 +180,11 @@ export function attachApiWebSocket(api: PlantDeskApi, server: Server, extraHostn
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  wss.on('connection', (ws: WebSocket) => {
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    // Commands only from this machine until logins exist (issue 6); the upgrade already checked Host and Origin.
     const connection = openApiConnection(api, (message) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    });
+    }, { allowCommands: isLoopbackAddress(req.socket.remoteAddress) });
     ws.on('message', (data) => {
       let message: unknown;
       try {

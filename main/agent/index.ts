@@ -1,5 +1,5 @@
 // The agent's entry point for its hosts (main/console, main/shell's utility process).
-export { startAgent, type Agent, type AgentOptions } from './agent.js';
+export { startAgent, opcuaPkiDir, type Agent, type AgentOptions } from './agent.js';
 export { loadConfigFile, parseConfig, ConfigError } from './config/load.js';
 export { ConfigSchema, type AgentConfig, type AgentConfigInput } from './config/schema.js';
 export { createLogger, type Logger } from './logger.js';

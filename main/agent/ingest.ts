@@ -1,27 +1,28 @@
 // The intake: commits each raw message (and the canonical event mapped from it) in one transaction before
 // the connector acknowledges it. A redelivered message has the same idempotency key and is stored once.
 import { createHash, randomUUID } from 'node:crypto';
-import { mapMesMessage, validateConfirmation, type EventStatus, type MappingResult, type MesMessageType, type RuleViolation } from '../../domain/index.js';
+import type { EventStatus, MappingResult, RuleViolation } from '../../domain/index.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../domain/mapping/payload.js';
+import { BUILT_IN_UNITS, validateInOrderUnit, type UnitTable } from '../../domain/units.js';
 import type { IncomingMqttMessage } from '../../connectors/mqtt/index.js';
 import type { OpcuaSample } from '../../connectors/opcua/index.js';
 import { GroupCommitter, insertEvent, insertRawMessage, type GroupCommitOptions, type WritableDb } from '../../local-store/index.js';
 import type { Logger } from './logger.js';
 import type { OrderCache } from './orderCache.js';
+import { MessageMapper, type MappedMessage } from './mapping.js';
 
-/** Larger payloads are kept only in part, with a reason: a 10 MB message must not fill the buffer. */
-export const MAX_PAYLOAD_BYTES = 256 * 1024;
-const KEPT_BYTES_OF_OVERSIZED = 4 * 1024;
+/** Larger payloads are kept only in part, with a reason: a 10 MB message must not fill the buffer (per source: maxPayloadBytes). */
+export const MAX_PAYLOAD_BYTES = DEFAULT_MAX_PAYLOAD_BYTES;
 
 export type IngestOutcome = 'stored' | 'rejected' | 'duplicate';
 
-function isMesType(type: string): type is MesMessageType {
-  return type === 'confirmation' || type === 'quality';
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown }).then === 'function';
 }
 
-interface PreparedMqtt {
+/** The mapper's verdict (payload as kept, mapping result and version) plus what the intake adds. */
+interface PreparedMqtt extends MappedMessage {
   readonly message: IncomingMqttMessage;
-  readonly payload: string;
-  readonly mapped: MappingResult;
   readonly idempotencyKey: string;
   readonly correlationId: string;
   /** Where the event starts: validated at once when the ERP orders are cached, else `mapped` to wait for them. */
@@ -32,6 +33,12 @@ interface PreparedMqtt {
 export interface IngestOptions {
   readonly groupCommit?: GroupCommitOptions;
   readonly orders?: OrderCache;
+  /** Payload checks, topic mappings and time window (main/agent/mapping.ts); default: the built-in mapping by message type. */
+  readonly mapper?: MessageMapper;
+  /** Conversions validation may apply (domain/units.ts); default the built-in SI basics. */
+  readonly units?: UnitTable;
+  /** Runs inside the transaction of every new OPC UA raw row (counter deltas, counterConfirmations.ts). */
+  readonly counters?: { apply(sample: OpcuaSample): void };
 }
 
 type WriteResult = { readonly outcome: IngestOutcome; readonly eventId?: string };
@@ -40,17 +47,24 @@ export class Ingest {
   private readonly committer: GroupCommitter<PreparedMqtt, WriteResult>;
 
   private readonly orders: OrderCache | undefined;
+  private readonly mapper: MessageMapper;
+  private readonly units: UnitTable;
   private readonly telemetry: GroupCommitter<OpcuaSample, IngestOutcome>;
+  private readonly counters: IngestOptions['counters'];
 
   constructor(private readonly db: WritableDb, private readonly logger: Logger, options: IngestOptions = {}) {
     this.committer = new GroupCommitter(db, (prepared) => this.write(prepared), options.groupCommit);
     this.orders = options.orders;
+    this.mapper = options.mapper ?? new MessageMapper();
+    this.units = options.units ?? BUILT_IN_UNITS;
     this.telemetry = new GroupCommitter(db, (sample) => this.writeOpcua(sample), options.groupCommit);
+    this.counters = options.counters;
   }
 
   /** Synchronous, one transaction: when it returns, the message is on disk; when it throws, it is not. */
   commitMqtt(message: IncomingMqttMessage): IngestOutcome {
     const prepared = this.prepare(message);
+    if (isPromise(prepared)) throw new Error(`the mapping of ${message.topic} evaluates asynchronously (JSONata); use submitMqtt`);
     const result = this.db.transaction(() => this.write(prepared))();
     this.logOutcome(prepared, result);
     return result.outcome;
@@ -58,7 +72,9 @@ export class Ingest {
 
   /** Group commit: resolves once the transaction holding the message has committed; rejects if it did not. */
   async submitMqtt(message: IncomingMqttMessage): Promise<IngestOutcome> {
-    const prepared = this.prepare(message);
+    // JSONata mappings answer asynchronously; the mapper hands results on in arrival order.
+    const pending = this.prepare(message);
+    const prepared = isPromise(pending) ? await pending : pending;
     const result = await this.committer.submit(prepared);
     this.logOutcome(prepared, result);
     return result.outcome;
@@ -71,37 +87,42 @@ export class Ingest {
   }
 
   /** Everything that needs no database: decoding, mapping, keys. Runs before the transaction. */
-  private prepare(message: IncomingMqttMessage): PreparedMqtt {
-    const oversized = message.payload.length > MAX_PAYLOAD_BYTES;
-    const payload = (oversized ? message.payload.subarray(0, KEPT_BYTES_OF_OVERSIZED) : message.payload).toString('utf8');
-    const mapped: MappingResult = oversized
-      ? { ok: false, reason: `message is ${message.payload.length} bytes; the limit is ${MAX_PAYLOAD_BYTES} bytes` }
-      : isMesType(message.type)
-        ? mapMesMessage(message.type, payload)
-        : { ok: false, reason: `no topic mapping in the configuration matches ${message.topic}` };
-    const sourceId = mapped.sourceId ?? createHash('sha256').update(message.topic).update('\0').update(message.payload).digest('hex');
-    const { status, reasons } = this.initialStatus(mapped);
-    return { message, payload, mapped, idempotencyKey: `mqtt:${message.source}:${sourceId}`, correlationId: randomUUID(), status, reasons };
+  private prepare(message: IncomingMqttMessage): PreparedMqtt | Promise<PreparedMqtt> {
+    const verdict = this.mapper.map(message);
+    return isPromise(verdict) ? verdict.then((v) => this.keyed(message, v)) : this.keyed(message, verdict);
   }
 
-  private initialStatus(mapped: MappingResult): { status: EventStatus; reasons: readonly RuleViolation[] } {
+  private keyed(message: IncomingMqttMessage, verdict: MappedMessage): PreparedMqtt {
+    const sourceId = verdict.mapped.sourceId ?? createHash('sha256').update(message.topic).update('\0').update(message.payload).digest('hex');
+    const { status, reasons, mapped } = this.initialStatus(verdict.mapped);
+    // Written out, not spread: one object shape for every message keeps the hot path fast.
+    return {
+      message, payload: verdict.payload, payloadEncoding: verdict.payloadEncoding, payloadBytes: verdict.payloadBytes,
+      payloadTruncated: verdict.payloadTruncated, mappingVersion: verdict.mappingVersion, mapped,
+      idempotencyKey: `mqtt:${message.source}:${sourceId}`, correlationId: randomUUID(), status, reasons,
+    };
+  }
+
+  private initialStatus(mapped: MappingResult): { status: EventStatus; reasons: readonly RuleViolation[]; mapped: MappingResult } {
     // Quality results stay local until an ERP quality adapter exists.
-    if (!mapped.ok || mapped.event.kind !== 'confirmation') return { status: 'recorded', reasons: [] };
-    if (!this.orders?.loaded) return { status: 'mapped', reasons: [] };
-    const reasons = validateConfirmation(mapped.event, this.orders.lookup);
-    return { status: reasons.length === 0 ? 'ready' : 'exception', reasons };
+    if (!mapped.ok || mapped.event.kind !== 'confirmation') return { status: 'recorded', reasons: [], mapped };
+    if (!this.orders?.loaded) return { status: 'mapped', reasons: [], mapped };
+    // A quantity in a unit the table converts into the order's unit is converted (the original kept in the body).
+    const { event, violations: reasons } = validateInOrderUnit(mapped.event, this.orders.lookup, this.units);
+    return { status: reasons.length === 0 ? 'ready' : 'exception', reasons, mapped: event === mapped.event ? mapped : { ...mapped, event } };
   }
 
   /** The raw message and its event in one transaction: never one without the other. */
-  private write({ message, payload, mapped, idempotencyKey, correlationId, status, reasons }: PreparedMqtt): WriteResult {
+  private write({ message, payload, mapped, idempotencyKey, correlationId, status, reasons, mappingVersion, payloadEncoding, payloadBytes, payloadTruncated }: PreparedMqtt): WriteResult {
     const rawId = insertRawMessage(this.db, {
       idempotencyKey, source: message.source, channel: message.topic, payload, receivedAt: message.receivedAt, correlationId,
       status: mapped.ok ? 'mapped' : 'rejected', ...(mapped.ok ? {} : { rejectReason: mapped.reason }),
+      mappingVersion, payloadEncoding, payloadBytes, payloadTruncated,
     });
     if (rawId === null) return { outcome: 'duplicate' };
     if (!mapped.ok) return { outcome: 'rejected' };
     const eventId = randomUUID();
-    insertEvent(this.db, { eventId, rawId, body: mapped.event, correlationId, at: message.receivedAt, status, reasons });
+    insertEvent(this.db, { eventId, rawId, body: mapped.event, correlationId, at: message.receivedAt, status, reasons, mappingVersion });
     return { outcome: 'stored', eventId };
   }
 
@@ -122,7 +143,7 @@ export class Ingest {
 
   /** OPC UA values are kept raw as telemetry; the key makes a value re-sent after a reconnect a duplicate. */
   commitOpcua(sample: OpcuaSample): IngestOutcome {
-    return this.writeOpcua(sample);
+    return this.db.transaction(() => this.writeOpcua(sample))();
   }
 
   /** The same through group commit: thousands of notifications a second share a few transactions. */
@@ -140,6 +161,9 @@ export class Ingest {
       correlationId: randomUUID(),
       status: 'telemetry',
     });
-    return rawId === null ? 'duplicate' : 'stored';
+    if (rawId === null) return 'duplicate';
+    // Same transaction as the raw row: a counter's last value and its increments never disagree with it.
+    this.counters?.apply(sample);
+    return 'stored';
   }
 }

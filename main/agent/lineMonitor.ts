@@ -1,5 +1,7 @@
 // Live line state from OPC UA signals (counts, machine state, current order) and the good-parts rate chart.
 import type { LineState, LineStatus, RateSeries } from '../../domain/index.js';
+import { counterDelta } from '../../connectors/opcua/counterDelta.js';
+import type { LineFreshness } from './freshness.js';
 
 const BUCKET_S = 10;
 const WINDOW_POINTS = 60;
@@ -16,6 +18,8 @@ export class LineMonitor {
   private readonly lines = new Map<string, MutableLine>();
   /** bucket start (ms) -> line -> good parts counted in that bucket */
   private readonly buckets = new Map<number, Map<string, number>>();
+  /** Freshness of a line's signals (freshness.ts); every line is fresh until one is given. */
+  private freshnessOf: (line: string) => LineFreshness = () => ({ fresh: true, staleSignals: [] });
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -30,8 +34,8 @@ export class LineMonitor {
     switch (signal) {
       case 'good': {
         const count = typeof value === 'number' ? value : null;
-        // A counter that goes down was reset; the new value is what was made since the reset.
-        if (count !== null && current.good !== null) this.addGood(line, count >= current.good ? count - current.good : count, at);
+        // The counter rule of the confirmations (counterDelta.ts), without order checks: a live view only.
+        if (count !== null && current.good !== null) this.addGood(line, counterDelta({ value: current.good, sourceTime: 0 }, { value: count, sourceTime: 0 }).delta, at);
         current.good = count;
         break;
       }
@@ -59,8 +63,12 @@ export class LineMonitor {
     for (const key of this.buckets.keys()) if (key <= oldest) this.buckets.delete(key);
   }
 
+  useFreshness(freshnessOf: (line: string) => LineFreshness): void {
+    this.freshnessOf = freshnessOf;
+  }
+
   statuses(): LineStatus[] {
-    return [...this.lines.values()].map((l) => ({ ...l, lastDataAt: l.lastDataAt === null ? null : new Date(l.lastDataAt).toISOString() }));
+    return [...this.lines.values()].map((l) => ({ ...l, lastDataAt: l.lastDataAt === null ? null : new Date(l.lastDataAt).toISOString(), ...this.freshnessOf(l.line) }));
   }
 
   /** Good parts counted per line in fixed buckets over the last ten minutes, zero-filled (RateSeries). */

@@ -7,6 +7,7 @@ import type { ConnectionRegistry } from './connectionRegistry.js';
 import type { Logger } from './logger.js';
 import type { OrderCache } from './orderCache.js';
 import { validateMappedEvents } from './validator.js';
+import type { UnitTable } from '../../domain/units.js';
 
 export interface SyncEngineOptions {
   readonly db: WritableDb;
@@ -19,6 +20,8 @@ export interface SyncEngineOptions {
   readonly connections: ConnectionRegistry;
   readonly connectionId: string;
   readonly onChange: () => void;
+  /** Unit conversions validation may apply; default the built-in SI basics. */
+  readonly units?: UnitTable;
 }
 
 const POSTS_PER_TICK = 50;
@@ -56,7 +59,7 @@ export class SyncEngine {
     const { db, logger, onChange } = this.options;
     // Validation uses the cached orders only, so it goes on while the ERP is unreachable.
     const validate = (): void => {
-      if (validateMappedEvents(db, logger, now) > 0) onChange();
+      if (validateMappedEvents(db, logger, now, this.options.units) > 0) onChange();
     };
     if (now < this.pauseUntil) {
       validate();

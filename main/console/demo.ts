@@ -1,5 +1,9 @@
 // The demo plant for newcomers and end-to-end tests: an embedded broker, the simulated lines (OPC UA + MES
 // publisher) and the ERP simulator, plus the agent configuration that connects to them.
+// The OPC UA source uses the secure default (SignAndEncrypt, Basic256Sha256): the demo server's certificate is
+// trusted the way an engineer would do it out of band, by copying it into PlantDesk's trusted/ folder.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { DEMO_PLANT, DEMO_ORDERS } from '../../sim/demoData.js';
 import { startErpSimulator } from '../../sim/erp/index.js';
 import { DEMO_OPCUA_NODES, startDemoBroker, startDemoPlant } from '../../sim/plant/index.js';
@@ -10,16 +14,35 @@ export interface DemoEnvironment {
   stop(): Promise<void>;
 }
 
-export async function startDemoEnvironment(pkiDir: string): Promise<DemoEnvironment> {
+/** Where the demo server (sim/plant/opcuaServer.ts) keeps its certificate under its pkiDir (node-opcua's layout). */
+export function demoServerCertificateFile(serverPkiDir: string): string {
+  return join(serverPkiDir, 'server', 'own', 'certs', 'certificate.pem');
+}
+
+/**
+ * @param pkiDir the demo OPC UA server's PKI
+ * @param agentPkiDir PlantDesk's OPC UA PKI (opcuaPkiDir(dataDir)); the demo server's certificate is copied into its
+ *   trusted/certs. Without it the demo falls back to an unsecured connection (allowInsecure, shown as a warning).
+ */
+export async function startDemoEnvironment(pkiDir: string, agentPkiDir?: string): Promise<DemoEnvironment> {
   const broker = await startDemoBroker({ port: 0 });
   const erp = await startErpSimulator({ port: 0 });
   const plant = await startDemoPlant({ brokerUrl: broker.url, pkiDir, intervalMs: 5000, faultEvery: 7 });
+  if (agentPkiDir) {
+    const trusted = join(agentPkiDir, 'trusted', 'certs');
+    mkdirSync(trusted, { recursive: true });
+    copyFileSync(demoServerCertificateFile(pkiDir), join(trusted, 'demo-plant-server.pem'));
+  }
+  const security = agentPkiDir
+    ? ({ securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256' } as const)
+    : ({ securityMode: 'None', securityPolicy: 'None', allowInsecure: true } as const);
   const lines = [...new Set(DEMO_ORDERS.filter((o) => o.status === 'released').map((o) => o.line))];
   const config: AgentConfigInput = {
     plant: DEMO_PLANT,
     opcua: [{
       name: 'demo-plc',
       endpoint: plant.opcuaEndpoint,
+      ...security,
       lines: lines.map((line) => {
         const nodes = DEMO_OPCUA_NODES(line);
         return { line, good: nodes.goodCount, scrap: nodes.scrapCount, state: nodes.state, stateReason: nodes.stateReason, order: nodes.currentOrder };

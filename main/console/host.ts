@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigSchema, createLogger, loadConfigFile, startAgent, type Agent, type AgentConfig, type Logger } from '../agent/index.js';
+import { ConfigSchema, createLogger, loadConfigFile, opcuaPkiDir, startAgent, type Agent, type AgentConfig, type Logger } from '../agent/index.js';
 import { startDemoEnvironment } from './demo.js';
 
 export interface HostOptions {
@@ -37,7 +37,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const demo = fileConfig === undefined;
   // The demo starts from a clean buffer each run unless --data is given; its simulators keep no state either.
   const dataDir = resolve(options.dataDir ?? fileConfig?.dataDir ?? (demo ? mkdtempSync(join(tmpdir(), 'plantdesk-demo-')) : '.plantdesk/data'));
-  const demoEnv = demo ? await startDemoEnvironment(join(dataDir, 'pki', 'demo-server')) : undefined;
+  const demoEnv = demo ? await startDemoEnvironment(join(dataDir, 'pki', 'demo-server'), opcuaPkiDir(dataDir)) : undefined;
   const config = fileConfig ?? ConfigSchema.parse(demoEnv!.config);
   const logger = createLogger(config.log.level);
   try {

@@ -22,7 +22,8 @@ const dataDir = typeof values.data === 'string' ? values.data : undefined;
 
 try {
   const host = await startHost({ ...(configFile ? { configFile } : {}), ...(dataDir ? { dataDir } : {}) });
-  const connection = openApiConnection(host.agent.api, (message) => parentPort.postMessage(message));
+  // The parent port is the Electron shell on this machine: commands allowed (until logins exist, issue 6).
+  const connection = openApiConnection(host.agent.api, (message) => parentPort.postMessage(message), { allowCommands: true });
   parentPort.on('message', ({ data }) => {
     if ((data as { type?: unknown })?.type === 'shutdown') {
       connection.close();

@@ -1,6 +1,6 @@
 // Sandboxed preload: exposes the PlantDesk API as window.plantdesk over IPC, and nothing else.
 // CommonJS because sandboxed preloads cannot be ES modules, and only 'electron' can be required here.
-import type { ApiQuery, ApiResult, ApiStream, PlantDeskApi, StreamValue, Unsubscribe } from '../../domain/api.js';
+import type { ApiCommand, ApiQuery, ApiResult, ApiStream, PlantDeskApi, StreamValue, Unsubscribe } from '../../domain/api.js';
 import electron = require('electron');
 
 const { contextBridge, ipcRenderer } = electron;
@@ -10,7 +10,7 @@ const CALL_CHANNEL = 'plantdesk:call';
 const SUBSCRIBE_CHANNEL = 'plantdesk:subscribe';
 const EVENT_CHANNEL = 'plantdesk:event';
 
-async function call<T>(method: ApiQuery, params?: unknown): Promise<T> {
+async function call<T>(method: ApiQuery | ApiCommand, params?: unknown): Promise<T> {
   const result = (await ipcRenderer.invoke(CALL_CHANNEL, method, params)) as ApiResult<T> | undefined;
   if (result?.ok === true) return result.value;
   // Only the message survives the context bridge, so it carries everything the UI needs.
@@ -43,7 +43,7 @@ function subscribe<S extends ApiStream>(stream: S, listener: (value: StreamValue
   };
 }
 
-// Written out rather than generated from API_QUERIES/API_STREAMS, which this sandbox cannot require: the
+// Written out rather than generated from API_QUERIES/API_COMMANDS/API_STREAMS, which this sandbox cannot require: the
 // PlantDeskApi annotation rejects a missing or extra member, and preload.test.ts checks the names against
 // domain's lists, so the two can never drift apart.
 const api: PlantDeskApi = {
@@ -52,6 +52,12 @@ const api: PlantDeskApi = {
   getDashboard: () => call('getDashboard'),
   listEvents: (query) => call('listEvents', query),
   onDashboard: (listener) => subscribe('onDashboard', listener),
+  listCertificates: () => call('listCertificates'),
+  exportOwnCertificate: () => call('exportOwnCertificate'),
+  browse: (query) => call('browse', query),
+  trustCertificate: (args) => call('trustCertificate', args),
+  listRejected: (query) => call('listRejected', query),
+  replayRejected: (args) => call('replayRejected', args),
 };
 
 contextBridge.exposeInMainWorld('plantdesk', api);

@@ -1,10 +1,12 @@
 // One event end to end with real parts: mosquitto, the demo plant's OPC UA server and MES publisher, the ERP
 // simulator over HTTP, and the agent as a child process (`plantdesk console --config`).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardSnapshot, EventSummary, Health, QueueCounts } from '../../domain/index.js';
+import { opcuaPkiDir } from '../../main/agent/index.js';
+import { demoServerCertificateFile } from '../../main/console/demo.js';
 import { startErpSimulator, type ErpSimulator } from '../../sim/erp/index.js';
 import { DEMO_OPCUA_NODES, startDemoPlant, type DemoPlant } from '../../sim/plant/index.js';
 import { startConsole, waitFor, type ConsoleProcess } from '../helpers/consoleProcess.js';
@@ -28,6 +30,10 @@ describe('agent end to end against real broker, OPC UA server and ERP simulator'
     const dataDir = mkdtempSync(join(tmpdir(), 'pd-e2e-agent-'));
     // Every 2nd confirmation is deliberately wrong, cycling unknown order, unit mismatch, malformed payloads.
     plant = await startDemoPlant({ brokerUrl: broker.url, speed: 5, intervalMs: 400, faultEvery: 2, pkiDir: join(dataDir, 'sim-pki') });
+    // OPC UA is SignAndEncrypt by default: trust the demo server's certificate the way an engineer would, by file.
+    const trusted = join(opcuaPkiDir(dataDir), 'trusted', 'certs');
+    mkdirSync(trusted, { recursive: true });
+    copyFileSync(demoServerCertificateFile(join(dataDir, 'sim-pki')), join(trusted, 'demo-plant.pem'));
     const nodes = DEMO_OPCUA_NODES('L1');
     const configFile = join(dataDir, 'plant.yaml');
     writeFileSync(configFile, `

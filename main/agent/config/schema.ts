@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ErpSchema } from './erpSchema.js';
 import { MqttSourceSchema } from './mqttSchema.js';
 import { OpcuaSourceSchema } from './opcuaSchema.js';
+import { UnitsConfigSchema } from '../mappingSchema.js';
 
 export const ConfigSchema = z.strictObject({
   plant: z.string().trim().min(1).max(4),
@@ -15,6 +16,8 @@ export const ConfigSchema = z.strictObject({
   opcua: z.array(OpcuaSourceSchema).default([]),
   mqtt: z.array(MqttSourceSchema).default([]),
   erp: ErpSchema,
+  /** The plant's unit conversions on top of the built-in SI basics, e.g. `- { from: DZ, to: PC, factor: 12 }`. */
+  units: UnitsConfigSchema,
 });
 
 export type AgentConfig = z.output<typeof ConfigSchema>;

@@ -31,6 +31,12 @@ function fromPreload(api: PlantDeskApi): ConsoleApi {
     getDashboard: () => api.getDashboard(),
     listEvents: (query) => api.listEvents(query),
     onDashboard: (listener) => api.onDashboard(listener),
+    listCertificates: () => api.listCertificates(),
+    exportOwnCertificate: () => api.exportOwnCertificate(),
+    browse: (query) => api.browse(query),
+    trustCertificate: (args) => api.trustCertificate(args),
+    listRejected: (query) => api.listRejected(query),
+    replayRejected: (args) => api.replayRejected(args),
     onLinkState: (listener) => {
       listener('open');
       return () => undefined;

@@ -1,6 +1,8 @@
 // PlantDeskApi over a WebSocket (browser mode): calls, stream subscriptions, reconnect with backoff.
-import type { ApiQuery, ApiRequestMessage, ApiResponseMessage, ApiStream, DashboardSnapshot, EventQuery } from '../../../domain/api';
+import type { ApiCommand, ApiQuery, ApiRequestMessage, ApiResponseMessage, ApiStream, DashboardSnapshot, EventQuery } from '../../../domain/api';
+import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from '../../../domain/api';
 import type { EventSummary, Health, PlantDeskApi, QueueCounts, Unsubscribe } from '../../../domain/api';
+import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from '../../../domain/api';
 import { ApiCallError, type LinkState, type WebSocketFactory, type WebSocketLike, type WsClientOptions } from './wsTypes';
 
 interface Pending {
@@ -44,6 +46,12 @@ export class WsClient implements PlantDeskApi {
   onDashboard(listener: (snapshot: DashboardSnapshot) => void): Unsubscribe {
     return this.listen('onDashboard', listener as (value: unknown) => void);
   }
+  listCertificates = (): Promise<CertificateList> => this.call('listCertificates');
+  exportOwnCertificate = (): Promise<OwnCertificateExport> => this.call('exportOwnCertificate');
+  browse = (query: BrowseQuery): Promise<BrowseResult> => this.call('browse', query);
+  trustCertificate = (args: TrustCertificateArgs): Promise<TrustCertificateResult> => this.call('trustCertificate', args);
+  listRejected = (query?: RejectedQuery): Promise<RejectedMessage[]> => this.call('listRejected', query);
+  replayRejected = (args: ReplayRejectedArgs): Promise<ReplayResult> => this.call('replayRejected', args);
 
   get linkState(): LinkState {
     return this.state;
@@ -68,7 +76,7 @@ export class WsClient implements PlantDeskApi {
     this.setState('closed');
   }
 
-  private call<T>(method: ApiQuery, params?: unknown): Promise<T> {
+  private call<T>(method: ApiQuery | ApiCommand, params?: unknown): Promise<T> {
     if (this.state === 'closed') {
       return Promise.reject(new ApiCallError('disconnected', `${method}: not connected to the agent`));
     }

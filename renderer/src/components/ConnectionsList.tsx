@@ -30,6 +30,11 @@ export function ConnectionsList({ connections }: ConnectionsListProps) {
                 <div className="connection-since">
                   since <time className="num">{formatTime(c.since)}</time>
                 </div>
+                {c.warning && (
+                  <div className="connection-warning" data-testid="connection-warning">
+                    <StatusBadge tone="warn" icon="warning" label="Warning" /> {c.warning}
+                  </div>
+                )}
                 {c.lastError && <div className="connection-error">Last error: {c.lastError}</div>}
               </li>
             );

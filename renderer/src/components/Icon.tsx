@@ -1,5 +1,5 @@
 // Small inline SVG icons. Each state has its own shape, so state never depends on colour alone.
-export type IconName = 'play' | 'pause' | 'stop' | 'question' | 'check' | 'cross' | 'dots' | 'warning';
+export type IconName = 'play' | 'pause' | 'stop' | 'question' | 'check' | 'cross' | 'dots' | 'warning' | 'clock';
 
 const PATHS: Readonly<Record<IconName, string>> = {
   play: 'M4 2.5v11l9.5-5.5z',
@@ -11,6 +11,7 @@ const PATHS: Readonly<Record<IconName, string>> = {
   cross: 'M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm2.9 4.3L9.2 8l2.7 2.7-1.2 1.2L8 9.2l-2.7 2.7-1.2-1.2L6.8 8 4.1 5.3l1.2-1.2L8 6.8l2.7-2.7z',
   dots: 'M2 6.5h3v3H2zM6.5 6.5h3v3h-3zM11 6.5h3v3h-3z',
   warning: 'M8 1.2 15.2 14H.8zM7.1 5.5v4.4h1.8V5.5zm0 5.6v1.8h1.8v-1.8z',
+  clock: 'M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1zm0 1.8a5.2 5.2 0 1 1 0 10.4A5.2 5.2 0 0 1 8 2.8zM7.1 4v4.5l3.4 2.1.9-1.5-2.5-1.5V4z',
 };
 
 export function Icon({ name }: { readonly name: IconName }) {

@@ -13,11 +13,16 @@ export interface LineCardProps {
 
 export function LineCard({ status, ageS, staleAfterS = 60 }: LineCardProps) {
   const look = LINE_STATE_LOOK[status.state];
-  const stale = ageS === null || ageS > staleAfterS;
+  const stale = ageS === null || ageS > staleAfterS || !status.fresh;
   return (
-    <article className={`card line-card line-${status.state}`} data-testid="line-card" data-line={status.line} data-state={status.state}>
+    <article className={`card line-card line-${status.state}`} data-testid="line-card" data-line={status.line} data-state={status.state} data-fresh={status.fresh}>
       <header className="line-card-head">
         <h2 className="line-name">{status.line}</h2>
+        {!status.fresh && (
+          <span className="stale-badge" data-testid="stale-badge" title={`No value for 3 expected periods: ${status.staleSignals.join(', ')}`}>
+            <StatusBadge tone="warn" icon="clock" label="Stale" />
+          </span>
+        )}
         <StatusBadge tone={look.tone} icon={look.icon} label={look.label} large />
       </header>
       <p className="line-reason">{status.stateReason || '\u00a0'}</p>

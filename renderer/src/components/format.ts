@@ -22,6 +22,7 @@ export const CONNECTION_STATE_LOOK: Readonly<Record<ConnectionState, StateLook>>
   connecting: { tone: 'busy', icon: 'dots', label: 'Connecting' },
   disconnected: { tone: 'warn', icon: 'cross', label: 'Disconnected' },
   error: { tone: 'bad', icon: 'warning', label: 'Error' },
+  stale: { tone: 'warn', icon: 'clock', label: 'Stale' },
 };
 
 export const LINK_STATE_LOOK: Readonly<Record<LinkState, StateLook>> = {

@@ -7,6 +7,8 @@ import {
   RateChartContainer,
   RecordsContainer,
 } from './containers';
+import { CertificatesContainer } from './CertificatesContainer';
+import { RejectedContainer } from './RejectedContainer';
 
 export function App() {
   return (
@@ -27,6 +29,12 @@ export function App() {
         </div>
         <div className="area-records">
           <RecordsContainer />
+        </div>
+        <div className="area-rejected">
+          <RejectedContainer />
+        </div>
+        <div className="area-certs">
+          <CertificatesContainer />
         </div>
       </main>
     </div>

@@ -19,7 +19,7 @@ function rateAt(monitor: LineMonitor, line: string, t: number): number | undefin
 describe('LineMonitor', () => {
   it('starts every line unknown with no data', () => {
     expect(monitorAt(T, 'L1').statuses()).toEqual([
-      { line: 'L1', source: 'plc1', state: 'unknown', stateReason: '', orderId: null, good: null, scrap: null, lastDataAt: null },
+      { line: 'L1', source: 'plc1', state: 'unknown', stateReason: '', orderId: null, good: null, scrap: null, lastDataAt: null, fresh: true, staleSignals: [] },
     ]);
   });
 

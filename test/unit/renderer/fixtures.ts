@@ -2,7 +2,7 @@
 import type { ConnectionStatus, DashboardSnapshot, EventSummary, LineStatus } from '../../../domain/api.js';
 
 export function line(overrides: Partial<LineStatus> = {}): LineStatus {
-  return { line: 'L1', source: 'opcua', state: 'running', stateReason: '', orderId: '1000123', good: 1234, scrap: 5, lastDataAt: '2026-01-05T10:00:00.000Z', ...overrides };
+  return { line: 'L1', source: 'opcua', state: 'running', stateReason: '', orderId: '1000123', good: 1234, scrap: 5, lastDataAt: '2026-01-05T10:00:00.000Z', fresh: true, staleSignals: [], ...overrides };
 }
 
 export function record(overrides: Partial<EventSummary> = {}): EventSummary {
