@@ -45,7 +45,8 @@ export async function startDemoEnvironment(pkiDir: string, agentPkiDir?: string)
       ...security,
       lines: lines.map((line) => {
         const nodes = DEMO_OPCUA_NODES(line);
-        return { line, good: nodes.goodCount, scrap: nodes.scrapCount, state: nodes.state, stateReason: nodes.stateReason, order: nodes.currentOrder };
+        // The demo MES already confirms what the lines make; counter confirmations as well would post it twice.
+        return { line, good: nodes.goodCount, scrap: nodes.scrapCount, state: nodes.state, stateReason: nodes.stateReason, order: nodes.currentOrder, confirmEveryS: 0 };
       }),
     }],
     mqtt: [{

@@ -49,6 +49,7 @@ opcua:
         scrap: "${nodes.scrapCount}"
         state: "${nodes.state}"
         order: "${nodes.currentOrder}"
+        confirmEveryS: 0
 mqtt:
   - name: mes
     url: ${broker.url}
@@ -90,7 +91,13 @@ erp:
 
   it('carries one correlation id from the MQTT message to the ERP document in the logs', async () => {
     const [posted] = await getJson<EventSummary[]>(`${agent.url}/api/v1/events?status=posted&limit=1`);
-    const lines = agent.output().split('\n').filter((line) => line.includes(posted!.correlationId)).map((line) => JSON.parse(line) as { msg: string; erpDocument?: string });
+    const linesOf = (): { msg: string; erpDocument?: string }[] =>
+      agent.output().split('\n').filter((line) => line.includes(posted!.correlationId)).map((line) => JSON.parse(line) as { msg: string; erpDocument?: string });
+    // The API can show the record posted a moment before the log line reaches this process's pipe.
+    const lines = await waitFor(() => {
+      const found = linesOf();
+      return found.some((l) => l.msg === 'confirmation posted to the ERP') ? found : undefined;
+    }, 10_000, 'the posting log line');
     expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['message committed and mapped', 'confirmation validated, ready to post', 'confirmation posted to the ERP']));
     expect(lines.find((l) => l.erpDocument)?.erpDocument).toBe(posted!.erpDocument);
   });
