@@ -10,6 +10,8 @@ import mqtt from 'mqtt';
 import { pino } from 'pino';
 import { startMqttSource } from '../connectors/mqtt/index.js';
 import { countEventsByStatus, openDatabase } from '../local-store/index.js';
+import { EnterpriseSchema } from '../main/agent/config/enterpriseSchema.js';
+import { EnterprisePublisher } from '../main/agent/enterprisePublisher.js';
 import { Ingest } from '../main/agent/ingest.js';
 import { OrderCache } from '../main/agent/orderCache.js';
 import { validateMappedEvents } from '../main/agent/validator.js';
@@ -17,6 +19,8 @@ import { startMosquitto } from '../test/helpers/mosquitto.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** BENCH_ENTERPRISE=publish: enterprise publish drains the outbox to a second mosquitto while the intake runs. */
+const ENTERPRISE = process.env.BENCH_ENTERPRISE;
 const here = dirname(fileURLToPath(import.meta.url));
 
 function runPublisher(url: string, topic: string, count: number, runId: string): Promise<void> {
@@ -53,6 +57,10 @@ async function pipeline(url: string, dir: string, round: number): Promise<number
   const orders = new OrderCache(db);
   orders.replace([{ orderId: '1000001', plant: '1010', material: 'FG-100', quantity: 1e9, unit: 'PC', released: true, technicallyCompleted: false, confirmedYieldQty: 0, operations: [{ operation: '0010', workCenter: 'WC-L1', unit: 'PC', plannedQty: 1e9, confirmedYieldQty: 0 }] }], Date.now());
   const logger = pino({ level: 'silent' });
+  const publisher = enterpriseBroker
+    ? new EnterprisePublisher({ db, config: EnterpriseSchema.parse({ url: enterpriseBroker.url, clientId: `bench-enterprise-${round}` }), plant: '1010', logger, onStatus: () => undefined })
+    : undefined;
+  publisher?.start();
   const ingest = new Ingest(db, logger, { orders });
   let stored = 0;
   let connected = false;
@@ -74,8 +82,9 @@ async function pipeline(url: string, dir: string, round: number): Promise<number
   while (validateMappedEvents(db, logger) > 0);
   const validateSeconds = Number(process.hrtime.bigint() - validateStart) / 1e9;
   const ready = countEventsByStatus(db).ready;
-  if (process.env.BENCH_DEBUG) console.error({ intakePerS: Math.round(rate), validateSeconds });
+  if (process.env.BENCH_DEBUG) console.error({ intakePerS: Math.round(rate), validateSeconds, enterprisePublished: publisher?.status().publishedSequence });
   await source.stop();
+  await publisher?.stop();
   db.close();
   if (ready !== MESSAGES) throw new Error(`expected ${MESSAGES} ready events, found ${ready}`);
   return 1 / (1 / rate + validateSeconds / MESSAGES);
@@ -84,6 +93,7 @@ async function pipeline(url: string, dir: string, round: number): Promise<number
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 const broker = await startMosquitto();
+const enterpriseBroker = ENTERPRISE === 'publish' ? await startMosquitto() : undefined;
 const dir = mkdtempSync(join(tmpdir(), 'pd-bench-ingest-'));
 try {
   const agentRates: number[] = [];
@@ -94,8 +104,9 @@ try {
   }
   const eventsPerS = median(agentRates);
   const baselinePerS = median(baselineRates);
-  console.log(JSON.stringify({ bench: 'ingest', messages: MESSAGES, rounds: ROUNDS, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)) }));
+  console.log(JSON.stringify({ bench: 'ingest', ...(ENTERPRISE ? { enterprise: ENTERPRISE } : {}), messages: MESSAGES, rounds: ROUNDS, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)) }));
 } finally {
   await broker.stop();
+  await enterpriseBroker?.stop();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -5,9 +5,13 @@ import { EVENT_STATUSES, type EventStatus } from './lifecycle.js';
 import type { RuleViolation } from './validation.js';
 import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from './opcuaApi.js';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from './mapping/rejectedApi.js';
+import type { SparkplugNodeInfo } from './sparkplugApi.js';
+import type { CapacityStatus } from './capacityApi.js';
 
 export * from './opcuaApi.js';
 export * from './mapping/rejectedApi.js';
+export * from './sparkplugApi.js';
+export * from './capacityApi.js';
 
 export interface Health {
   readonly status: 'ok' | 'degraded';
@@ -18,6 +22,44 @@ export interface Health {
   readonly uptimeS: number;
   /** True when the agent runs the built-in demo plant instead of a configured one. */
   readonly demo: boolean;
+  /** The SQLite buffer's upkeep: integrity at start, recovery, backups, retention (absent where no store runs). */
+  readonly store?: StoreHealth;
+  /** Disk budget and back pressure (capacityApi.ts); the status is degraded while it has a warning. */
+  readonly capacity?: CapacityStatus;
+}
+
+/**
+ * The buffer's state for the console (README, "Backups, retention and recovery"). Shared by the parts of issue 4:
+ * capacity (disk budget, back pressure) adds its own fields here, each optional or with its own meaning.
+ */
+export interface StoreHealth {
+  /** Plain words while something needs a person (a recovery in the last 24 h, backups failing); the status is then degraded. */
+  readonly warning: string | null;
+  /** quick_check at this start: 'ok', or 'recovered' when the file was damaged and replaced. */
+  readonly integrity: 'ok' | 'recovered';
+  /** When the last recovery happened (this start or an earlier one), or absent when never. */
+  readonly recoveredAt?: string;
+  /** What quick_check found in the damaged file. */
+  readonly damage?: string;
+  /** Where the damaged file was kept (with its -wal and -shm). */
+  readonly damagedFileKeptAt?: string;
+  /** The backup restored in its place; absent when none was usable and the store started empty. */
+  readonly recoveredFrom?: string;
+  /** When the restored backup was taken: what arrived after it is only in the damaged file (or at the source). */
+  readonly recoveredBackupTakenAt?: string;
+  /** The newest backup on disk, and when it was taken; null when there is none. */
+  readonly lastBackupAt: string | null;
+  readonly lastBackupFile: string | null;
+  /** Why the last scheduled backup failed or was skipped (e.g. not enough free disk), or null. */
+  readonly lastBackupError: string | null;
+  /** The last retention pass and what it purged. */
+  readonly lastPurgeAt: string | null;
+  readonly purged: { readonly events: number; readonly rawMessages: number; readonly telemetry: number };
+  readonly retentionDays: number;
+  readonly telemetryRetentionDays: number;
+  /** The schema version of the file, and the upgrade made at this start, if any. */
+  readonly schemaVersion: number;
+  readonly migratedFrom?: number;
 }
 
 export type QueueCounts = Readonly<Record<EventStatus, number>> & {
@@ -25,6 +67,13 @@ export type QueueCounts = Readonly<Record<EventStatus, number>> & {
   readonly rejected: number;
   /** Age in seconds of the oldest event still on its way to the ERP (mapped, ready or sending). */
   readonly oldestPendingAgeS: number | null;
+  /** Seconds until the queue to the ERP (mapped, ready, sending) is empty at the measured rates; null while it does not shrink or nothing was posted lately. */
+  readonly drainEtaS?: number | null;
+  /** Confirmations posted to the ERP per minute, and arriving per minute, measured over the last 10 minutes. */
+  readonly postRatePerMin?: number;
+  readonly arrivalRatePerMin?: number;
+  /** The buffer's disk budget, shedding and back pressure (absent where no capacity monitor runs). */
+  readonly capacity?: CapacityStatus;
 };
 
 export type ConnectionKind = 'opcua' | 'mqtt' | 'erp';
@@ -42,6 +91,25 @@ export interface ConnectionStatus {
   readonly lastDataAt: string | null;
   /** Set while the connection works but is weaker than it should be, e.g. an OPC UA source with allowInsecure. */
   readonly warning?: string;
+}
+
+/** Enterprise publish (docs/ENTERPRISE-TOPICS.md): what waits for the enterprise broker. */
+export interface EnterpriseStatus {
+  /** False when the configuration has no `enterprise:` section; backlog then counts what an earlier run left. */
+  readonly enabled: boolean;
+  /** The broker URL (without password), or null. */
+  readonly broker: string | null;
+  readonly topicPrefix: string | null;
+  /** The link's state; the same as the connection `mqtt:enterprise`. Null when not enabled. */
+  readonly state: ConnectionState | null;
+  /** Status changes captured and not yet acknowledged (PUBACK) by the broker. */
+  readonly backlog: number;
+  /** Age in seconds of the oldest change waiting, or null when none waits. */
+  readonly oldestUnpublishedAgeS: number | null;
+  /** The last sequence number the broker acknowledged (0 before the first). */
+  readonly publishedSequence: number;
+  /** When the cursor last moved, or null. */
+  readonly lastPublishedAt: string | null;
 }
 
 export type LineState = 'running' | 'idle' | 'down' | 'unknown';
@@ -122,9 +190,13 @@ export interface PlantDeskApi {
   listRejected(query?: RejectedQuery): Promise<RejectedMessage[]>;
   /** Command (audited): runs the current mapping again over chosen rejected messages; none makes a second event. */
   replayRejected(args: ReplayRejectedArgs): Promise<ReplayResult>;
+  /** Sparkplug B: the edge nodes (and their devices) the host connections have seen, online / stale / offline. */
+  listSparkplugNodes(): Promise<SparkplugNodeInfo[]>;
+  /** Enterprise publish: backlog, oldest unpublished age, last acknowledged sequence. */
+  getEnterpriseStatus(): Promise<EnterpriseStatus>;
 }
 
-export const API_QUERIES = ['getHealth', 'getQueue', 'getDashboard', 'listEvents', 'listCertificates', 'exportOwnCertificate', 'browse', 'listRejected'] as const satisfies readonly (keyof PlantDeskApi)[];
+export const API_QUERIES = ['getHealth', 'getQueue', 'getDashboard', 'listEvents', 'listCertificates', 'exportOwnCertificate', 'browse', 'listRejected', 'getEnterpriseStatus', 'listSparkplugNodes'] as const satisfies readonly (keyof PlantDeskApi)[];
 export type ApiQuery = (typeof API_QUERIES)[number];
 export const API_STREAMS = ['onDashboard'] as const satisfies readonly (keyof PlantDeskApi)[];
 export type ApiStream = (typeof API_STREAMS)[number];
@@ -166,6 +238,8 @@ export const API_HTTP_ROUTES: Readonly<Record<ApiQuery, string>> = {
   exportOwnCertificate: `${API_BASE_PATH}/opcua/certificate/own`,
   browse: `${API_BASE_PATH}/opcua/browse`,
   listRejected: `${API_BASE_PATH}/rejected`,
+  listSparkplugNodes: `${API_BASE_PATH}/sparkplug/nodes`,
+  getEnterpriseStatus: `${API_BASE_PATH}/enterprise`,
 };
 
 /** HTTP POST routes for the commands: JSON body, loopback only, answers like the queries. */

@@ -2,6 +2,7 @@
 import { canTransition, EVENT_STATUSES, type CanonicalEvent, type EventStatus, type RuleViolation } from '../domain/index.js';
 import type { ReadableDb, WritableDb } from './database.js';
 import { inTransaction, statement } from './statements.js';
+import { maintainedStatusCounts } from './statusCounts.js';
 
 export interface StoredEvent {
   readonly id: number;
@@ -59,7 +60,7 @@ export function insertEvent(db: WritableDb, event: NewEvent): void {
   statement(db, 
     `INSERT INTO event (event_id, raw_id, kind, status, order_id, body, reasons, correlation_id, created_at, updated_at, mapping_version)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), JSON.stringify(event.reasons ?? []), event.correlationId, event.at, event.at, event.mappingVersion ?? null);
+  ).run(event.eventId, event.rawId, event.body.kind, event.status, event.body.orderId, JSON.stringify(event.body), event.reasons?.length ? JSON.stringify(event.reasons) : '[]', event.correlationId, event.at, event.at, event.mappingVersion ?? null);
   insertHistory(db, event.eventId, null, event.status, event.at, event.actor ?? 'system', event.historyReason ?? (event.status === 'mapped' || event.status === 'recorded' ? 'received' : 'received and validated against ERP master data'), event.correlationId);
 }
 
@@ -120,6 +121,9 @@ export function listRecentEvents(db: ReadableDb, limit: number, status?: EventSt
 }
 
 export function countEventsByStatus(db: ReadableDb): Record<EventStatus, number> {
+  // The agent's connection keeps them current (statusCounts.ts): no scan of the whole index per call.
+  const maintained = maintainedStatusCounts(db);
+  if (maintained) return maintained;
   const counts = Object.fromEntries(EVENT_STATUSES.map((s) => [s, 0])) as Record<EventStatus, number>;
   for (const row of statement(db, 'SELECT status, COUNT(*) AS n FROM event GROUP BY status').all() as { status: EventStatus; n: number }[]) {
     counts[row.status] = row.n;
@@ -127,8 +131,17 @@ export function countEventsByStatus(db: ReadableDb): Record<EventStatus, number>
   return counts;
 }
 
-/** Creation time (ms) of the oldest event still on its way to the ERP, or null when none is. */
+/**
+ * Creation time (ms) of the oldest event still on its way to the ERP, or null when none is. The first event of
+ * each pending status in id order, through event_status_order: three index lookups, where MIN(created_at) read
+ * every pending row (260 ms with a 500,000-event backlog, on every dashboard push). Events are inserted in the
+ * order they are created (intake, counters, replay all stamp the time of the insert), so the lowest id of a status
+ * is its oldest; a wall clock set back can only make the age read a little low.
+ */
 export function oldestPendingCreatedAt(db: ReadableDb): number | null {
-  const row = statement(db, "SELECT MIN(created_at) AS t FROM event WHERE status IN ('mapped', 'ready', 'sending')").get() as { t: number | null };
+  const row = statement(db, `SELECT MIN(t) AS t FROM (
+      SELECT (SELECT created_at FROM event WHERE status = 'mapped' ORDER BY id LIMIT 1) AS t
+      UNION ALL SELECT (SELECT created_at FROM event WHERE status = 'ready' ORDER BY id LIMIT 1)
+      UNION ALL SELECT (SELECT created_at FROM event WHERE status = 'sending' ORDER BY id LIMIT 1))`).get() as { t: number | null };
   return row.t;
 }

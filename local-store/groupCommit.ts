@@ -8,6 +8,11 @@ export interface GroupCommitOptions {
   readonly maxBatch?: number;
   /** 0: commit what arrived in the same turn of the event loop (lowest latency); >0: wait up to this long. */
   readonly maxDelayMs?: number;
+  /**
+   * Told after a batch failed as a whole for the database's own reason (disk full, I/O error), before its items
+   * are rejected: nothing of it is durable. The capacity monitor pauses intake from here (main/agent/capacity.ts).
+   */
+  readonly onCommitFailure?: (error: Error) => void;
 }
 
 interface Pending<T, R> {
@@ -21,11 +26,30 @@ export class GroupCommitter<T, R> {
   private scheduled = false;
   private readonly maxBatch: number;
   private readonly maxDelayMs: number;
+  private readonly onCommitFailure: ((error: Error) => void) | undefined;
+  /** Back pressure: while held, items wait uncommitted (their callers unanswered) until release(). */
+  private held = false;
 
   /** `apply` runs inside the transaction; it must only write, never wait. */
   constructor(private readonly db: WritableDb, private readonly apply: (item: T) => R, options: GroupCommitOptions = {}) {
     this.maxBatch = options.maxBatch ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 0;
+    this.onCommitFailure = options.onCommitFailure;
+  }
+
+  /** Stops committing: submitted items wait, neither committed nor rejected, until release(). */
+  hold(): void {
+    this.held = true;
+  }
+
+  /** Commits what waited (in arrival order) and goes on as before. */
+  release(): void {
+    this.held = false;
+    if (this.queue.length > 0) this.schedule();
+  }
+
+  get holding(): boolean {
+    return this.held;
   }
 
   /** Resolves with `apply`'s result once the transaction holding the item has committed. */
@@ -52,16 +76,20 @@ export class GroupCommitter<T, R> {
     else setImmediate(run);
   }
 
-  /** Commits everything queued now; also called on shutdown. */
+  /** Commits everything queued now (nothing while held); also called on shutdown. */
   flush(): void {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 && !this.held) {
       const batch = this.queue.splice(0, this.maxBatch);
       let outcomes: Outcome<R>[];
       try {
         outcomes = this.commitBatch(batch);
       } catch (error) {
         // The commit itself failed (disk full, I/O error): nothing of this batch is durable.
-        for (const pending of batch) pending.reject(error as Error);
+        try {
+          this.onCommitFailure?.(error as Error);
+        } finally {
+          for (const pending of batch) pending.reject(error as Error);
+        }
         continue;
       }
       batch.forEach((pending, i) => {

@@ -35,18 +35,17 @@ export interface RejectedRawMessage {
 
 /** Inserts the message unless its key was seen before; returns its row id, or null for a duplicate. */
 export function insertRawMessage(db: WritableDb, raw: RawMessageInput): number | null {
+  // Positional parameters: binding a dozen named ones from an object cost about 1 µs a row more (bench/store.ts).
   const result = statement(db, 
       `INSERT INTO raw_message (idempotency_key, source, channel, payload, received_at, correlation_id, status, reject_reason,
          mapping_version, payload_encoding, payload_bytes, payload_truncated)
-       VALUES (@idempotencyKey, @source, @channel, @payload, @receivedAt, @correlationId, @status, @rejectReason,
-         @mappingVersion, @payloadEncoding, @payloadBytes, @payloadTruncated)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(idempotency_key) DO NOTHING`,
     )
-    .run({
-      idempotencyKey: raw.idempotencyKey, source: raw.source, channel: raw.channel, payload: raw.payload, receivedAt: raw.receivedAt,
-      correlationId: raw.correlationId, status: raw.status, rejectReason: raw.rejectReason ?? null, mappingVersion: raw.mappingVersion ?? null,
-      payloadEncoding: raw.payloadEncoding ?? 'utf8', payloadBytes: raw.payloadBytes ?? null, payloadTruncated: raw.payloadTruncated ? 1 : 0,
-    });
+    .run(
+      raw.idempotencyKey, raw.source, raw.channel, raw.payload, raw.receivedAt, raw.correlationId, raw.status, raw.rejectReason ?? null,
+      raw.mappingVersion ?? null, raw.payloadEncoding ?? 'utf8', raw.payloadBytes ?? null, raw.payloadTruncated ? 1 : 0,
+    );
   return result.changes === 1 ? Number(result.lastInsertRowid) : null;
 }
 

@@ -43,19 +43,19 @@ export interface IncomingMqttMessage {
 /** Resolves once the message is durably committed; rejects when it was not (then it is not acknowledged). */
 export type MqttMessageSink = (message: IncomingMqttMessage) => Promise<unknown>;
 
-const STOP_ACK_WAIT_MS = 2000;
+export const STOP_ACK_WAIT_MS = 2000;
 /** A link that stayed up this long ends a run of failures: the next loss starts the backoff from its minimum. */
-const STABLE_LINK_MS = 10_000;
+export const STABLE_LINK_MS = 10_000;
 
-/** Tells mqtt.js not to send the PUBACK itself (see handleMessage below). */
-const ACK_LATER = new Error('PUBACK is sent after the commit');
+/** Tells mqtt.js not to send the PUBACK itself (see handleMessage below; the Sparkplug source does the same). */
+export const ACK_LATER = new Error('PUBACK is sent after the commit');
 
 /**
  * Writes a PUBACK on the connection the message came in on. After a reconnect the broker redelivers what was
  * not acknowledged (stored once thanks to its idempotency key), and a packet id from the old connection may
  * already name another message, so a late ack is dropped rather than sent on the new connection.
  */
-function sendPuback(client: MqttClient, stream: MqttClient['stream'], messageId: number): void {
+export function sendPuback(client: MqttClient, stream: MqttClient['stream'], messageId: number): void {
   if (!client.connected || client.stream !== stream) return;
   // mqtt.js has no public way to acknowledge later; _sendPacket with noStore writes straight to the socket.
   (client as unknown as { _sendPacket(packet: object, cb?: () => void, cbStorePut?: () => void, noStore?: boolean): void })._sendPacket(
@@ -66,7 +66,8 @@ function sendPuback(client: MqttClient, stream: MqttClient['stream'], messageId:
   );
 }
 
-function backoffPolicy(options: MqttSourceOptions): BackoffPolicy {
+/** The reconnect schedule of a source: `reconnect`, else a fixed `reconnectPeriodMs`, else the default backoff. */
+export function backoffPolicy(options: Pick<MqttSourceOptions, 'reconnect' | 'reconnectPeriodMs'>): BackoffPolicy {
   if (options.reconnect === undefined && options.reconnectPeriodMs !== undefined) {
     return { minMs: options.reconnectPeriodMs, maxMs: options.reconnectPeriodMs };
   }

@@ -4,5 +4,7 @@ import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-audit-and-counters.js';
 import { migration0003 } from './0003-counter-accumulator.js';
 import { migration0004 } from './0004-mapping-versions-and-replay.js';
+import { migration0005 } from './0005-enterprise-cursor.js';
+import { migration0006 } from './0006-exception-rules-and-retention.js';
 
-export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly ((db: Database.Database) => void)[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];

@@ -4,21 +4,29 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSapODataAdapter } from '../../connectors/erp/index.js';
 import { startMqttSource, type MqttSource } from '../../connectors/mqtt/index.js';
-import { OpcuaPki, startOpcuaSource, type OpcuaSignal, type OpcuaSource } from '../../connectors/opcua/index.js';
-import { openDatabase, type WritableDb } from '../../local-store/index.js';
+// node-opcua costs about 1 s of start-up to import: loaded only when it is needed (loadOpcua below).
+import type { OpcuaPki, OpcuaSignal, OpcuaSource } from '../../connectors/opcua/index.js';
+import { maintainStatusCounts, openStore, readEnterpriseCursor, type WritableDb } from '../../local-store/index.js';
+import { StoreMaintenance } from './maintenance.js';
 import { ApiService } from './apiService.js';
 import type { AgentConfig } from './config/schema.js';
 import { ConnectionRegistry } from './connectionRegistry.js';
 import { CounterConfirmations, counterLinesFromConfig } from './counterConfirmations.js';
 import { ConnectionFreshness, Freshness, trackedSignalsFromConfig } from './freshness.js';
 import { Ingest } from './ingest.js';
+import { CapacityMonitor } from './capacity.js';
+import { IntakePausedError } from './capacityGate.js';
 import { mapperFromConfig, unitTableFromConfig } from './mapping.js';
 import { Replayer } from './replay.js';
 import { LineMonitor } from './lineMonitor.js';
 import { OrderCache } from './orderCache.js';
-import { OpcuaAdmin } from './opcuaAdmin.js';
+import type { OpcuaAdmin } from './opcuaAdmin.js';
 import type { Logger } from './logger.js';
 import { SyncEngine } from './syncEngine.js';
+import { startSparkplugSources } from './sparkplug.js';
+import { EnterprisePublisher } from './enterprisePublisher.js';
+import { ENTERPRISE_CONNECTION_NAME } from './config/enterpriseSchema.js';
+import { displayUrl } from '../../connectors/mqtt/index.js';
 
 export interface AgentOptions {
   readonly config: AgentConfig;
@@ -53,10 +61,21 @@ export function opcuaPkiDir(dataDir: string): string {
 export async function startAgent(options: AgentOptions): Promise<Agent> {
   const { config, logger } = options;
   mkdirSync(options.dataDir, { recursive: true });
-  // PlantDesk's OPC UA PKI (own/, trusted/, issuers/, rejected/): opened even without sources, so an engineer can
-  // export PlantDesk's certificate to a server's trust list before configuring it.
-  const opcuaPki = await OpcuaPki.open(opcuaPkiDir(options.dataDir));
-  const db = openDatabase(join(options.dataDir, 'plantdesk.db'));
+  // PlantDesk's OPC UA PKI (own/, trusted/, issuers/, rejected/): opened at start when OPC UA sources are
+  // configured; without sources on the first certificate request, so an engineer can still export PlantDesk's
+  // certificate to a server's trust list before configuring one, while the agent starts without node-opcua.
+  const opcuaRuntime = loadOpcua(opcuaPkiDir(options.dataDir));
+  const opcuaNow = config.opcua.length > 0 ? await opcuaRuntime.connector() : undefined;
+  // quick_check first (a damaged file is kept aside and the newest backup restored), a backup before any
+  // migration, then backups and retention on a timer (maintenance.ts).
+  const backupDir = config.store.backup.dir ?? join(options.dataDir, 'backups');
+  const store = openStore(join(options.dataDir, 'plantdesk.db'), { backupDir });
+  const db = store.db;
+  // Queue counts per status kept by triggers on this connection: the dashboard never scans a million-row index.
+  maintainStatusCounts(db);
+  const maintenance = new StoreMaintenance({ db, config: config.store, backupDir, logger, migration: store.migration, recovery: store.recovery, onChange: () => markDirty(),
+    // Retention keeps finished events whose changes the enterprise broker has not acknowledged yet.
+    ...(config.enterprise ? { publishedHistoryId: () => readEnterpriseCursor(db)?.historyId ?? 0 } : {}) });
   let dirty = true;
   const markDirty = (): void => {
     dirty = true;
@@ -72,11 +91,17 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // Mappings compiled once from the configuration; the unit table serves validation at intake, later and on replay.
   const mapper = mapperFromConfig(config);
   const units = unitTableFromConfig(config.units);
-  const ingest = new Ingest(db, logger, { orders, mapper, units, counters });
+  // Enterprise publish captures event changes from the first write on: constructed before any intake starts.
+  const enterprise = startEnterprise(config, db, logger, connections, markDirty);
+  // Disk budget and back pressure (capacity.ts): measures the store, sheds telemetry, pauses and resumes intake;
+  // told of every group commit that failed for want of space. Its first look runs before any source starts.
+  const ingest = new Ingest(db, logger, { orders, mapper, units, counters, onStoreFailure: (error) => capacity.storeFailed(error) });
+  const capacity = new CapacityMonitor({ db, intake: ingest, config: config.store, logger, onChange: markDirty });
+  capacity.start();
   const replayer = new Replayer({ db, mapper, logger, orders, units });
   const opcuaByName = new Map<string, OpcuaSource>();
-  const opcua = new OpcuaAdmin({ db, pki: opcuaPki, sources: opcuaByName, logger });
-  const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now(), opcua, replayer });
+  const opcua = opcuaRuntime.admin({ db, sources: opcuaByName, logger });
+  const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now(), opcua, replayer, store: maintenance, capacity, ...(enterprise ? { enterprise } : {}), sparkplug: { nodes: () => sparkplug.nodes() } });
 
   const mqttSources: MqttSource[] = config.mqtt.map((source) => {
     const id = connections.register('mqtt', source.name, source.url);
@@ -91,6 +116,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     );
   });
 
+  // Sparkplug B host connections: every message a raw row (telemetry or rejected), committed before its PUBACK.
+  // (The API above reads their nodes only once the agent has started.)
+  const sparkplug = startSparkplugSources(config, ingest, logger, connections, markDirty);
+
   const sourceFreshness = new Map<string, ConnectionFreshness>();
   const opcuaSources: OpcuaSource[] = await Promise.all(
     config.opcua.map((source) => {
@@ -98,8 +127,8 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       const status = new ConnectionFreshness((state, error) => connections.setState(id, state, error));
       sourceFreshness.set(source.name, status);
       for (const line of source.lines) lines.addLine(line.line, source.name);
-      return startOpcuaSource(
-        { ...source, signals: opcuaSignals(source), pki: opcuaPki },
+      return opcuaNow!.module.startOpcuaSource(
+        { ...source, signals: opcuaSignals(source), pki: opcuaNow!.pki },
         (sample) => {
           // The live view shows a value only once it is committed, so what the screen shows survives a crash.
           ingest.submitOpcua(sample).then(
@@ -109,7 +138,11 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
               connections.markData(id, sample.receivedAt);
               markDirty();
             },
-            (error: Error) => connections.setState(id, 'error', `could not store a value of ${sample.signal.nodeId}: ${error.message}`),
+            (error: Error) => {
+              // Paused intake (capacity.ts) is shown as the store's state, not as a fault of the source.
+              if (error instanceof IntakePausedError) return;
+              connections.setState(id, 'error', `could not store a value of ${sample.signal.nodeId}: ${error.message}`);
+            },
           );
         },
         (state, error) => {
@@ -135,6 +168,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     logger, connections, connectionId: connections.register('erp', 'erp', config.erp.baseUrl), onChange: markDirty, units,
   });
   sync.start();
+  maintenance.start();
   counters.start();
   freshness.start(() => {
     for (const [name, status] of sourceFreshness) status.stale(freshness.describeSource(name));
@@ -157,15 +191,73 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     db,
     async stop() {
       clearInterval(pushTimer);
+      capacity.stop();
       counters.stop();
       freshness.stop();
       await Promise.all(mqttSources.map((s) => s.stop()));
+      await sparkplug.stop();
       ingest.flush();
       await Promise.all(opcuaSources.map((s) => s.stop()));
-      await opcuaPki.dispose();
+      await opcuaRuntime.dispose();
       await sync.stop();
+      await enterprise?.stop();
+      await maintenance.stop();
       db.close();
       logger.info('agent stopped; database closed');
+    },
+  };
+}
+
+function startEnterprise(config: AgentConfig, db: WritableDb, logger: Logger, connections: ConnectionRegistry, onChange: () => void): EnterprisePublisher | undefined {
+  if (!config.enterprise) return undefined;
+  const id = connections.register('mqtt', ENTERPRISE_CONNECTION_NAME, displayUrl(config.enterprise.url));
+  const publisher = new EnterprisePublisher({
+    db, config: config.enterprise, plant: config.plant, logger,
+    onStatus: (state, error) => connections.setState(id, state, error),
+    onPublished: (at) => {
+      connections.markData(id, at);
+      onChange();
+    },
+  });
+  publisher.start();
+  return publisher;
+}
+
+type OpcuaConnectorModule = typeof import('../../connectors/opcua/index.js');
+
+/**
+ * node-opcua on demand: the connector and the PKI on the first call of connector() (at start when sources are
+ * configured), the API's certificate admin through a facade that loads them on its first request.
+ */
+function loadOpcua(pkiDir: string): {
+  connector(): Promise<{ readonly module: OpcuaConnectorModule; readonly pki: OpcuaPki }>;
+  admin(options: { readonly db: WritableDb; readonly sources: ReadonlyMap<string, OpcuaSource>; readonly logger: Logger }): OpcuaAdmin;
+  dispose(): Promise<void>;
+} {
+  let connector: Promise<{ readonly module: OpcuaConnectorModule; readonly pki: OpcuaPki }> | undefined;
+  let admin: Promise<OpcuaAdmin> | undefined;
+  const loadConnector = (): NonNullable<typeof connector> => {
+    connector ??= import('../../connectors/opcua/index.js').then(async (module) => ({ module, pki: await module.OpcuaPki.open(pkiDir) }));
+    return connector;
+  };
+  return {
+    connector: loadConnector,
+    admin(options) {
+      const load = (): Promise<OpcuaAdmin> => {
+        admin ??= Promise.all([loadConnector(), import('./opcuaAdmin.js')]).then(([{ pki }, { OpcuaAdmin }]) => new OpcuaAdmin({ ...options, pki }));
+        return admin;
+      };
+      // ApiService awaits every admin call, so a facade whose methods all return promises serves it.
+      const facade: { [K in 'listCertificates' | 'exportOwnCertificate' | 'browse' | 'trustCertificate']: (...args: Parameters<OpcuaAdmin[K]>) => Promise<Awaited<ReturnType<OpcuaAdmin[K]>>> } = {
+        listCertificates: async () => (await load()).listCertificates(),
+        exportOwnCertificate: async () => (await load()).exportOwnCertificate(),
+        browse: async (query) => (await load()).browse(query),
+        trustCertificate: async (args) => (await load()).trustCertificate(args),
+      };
+      return facade as unknown as OpcuaAdmin;
+    },
+    async dispose() {
+      if (connector) await connector.then(({ pki }) => pki.dispose(), () => undefined);
     },
   };
 }

@@ -12,6 +12,12 @@ import { listRejectedMessages } from './mappingRejected.js';
 import type { Replayer } from './replay.js';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from '../../domain/index.js';
 import type { LineMonitor } from './lineMonitor.js';
+import type { SparkplugNodeInfo } from '../../domain/index.js';
+import { enterpriseStatusDisabled, type EnterprisePublisher } from './enterprisePublisher.js';
+import type { EnterpriseStatus } from '../../domain/index.js';
+import type { StoreHealth } from '../../domain/index.js';
+import type { CapacityMonitor } from './capacity.js';
+import { drainEtaS } from './drainEta.js';
 
 const RECENT_RECORDS = 25;
 
@@ -27,6 +33,14 @@ export interface ApiServiceOptions {
   readonly opcua?: OpcuaAdmin;
   /** Replay of rejected messages through the current mapping; absent in tests that do not need it. */
   readonly replayer?: Replayer;
+  /** The Sparkplug B host connections' nodes; none when absent. */
+  readonly sparkplug?: { nodes(): SparkplugNodeInfo[] };
+  /** Enterprise publish, when configured. */
+  readonly enterprise?: Pick<EnterprisePublisher, 'status'>;
+  /** The store's upkeep (maintenance.ts): integrity, recovery, backups, retention for Health.store. */
+  readonly store?: { health(): StoreHealth };
+  /** Disk budget, back pressure and measured rates (capacity.ts) for QueueCounts and Health.capacity. */
+  readonly capacity?: Pick<CapacityMonitor, 'status' | 'rates'>;
 }
 
 export function toEventSummary(event: StoredEvent): EventSummary {
@@ -56,7 +70,9 @@ export class ApiService implements PlantDeskApi {
 
   async getHealth(): Promise<Health> {
     const now = Date.now();
-    const degraded = this.options.connections.list().some((c) => c.state !== 'connected');
+    const store = this.options.store?.health();
+    const capacity = this.options.capacity?.status();
+    const degraded = this.options.connections.list().some((c) => c.state !== 'connected') || Boolean(store?.warning) || Boolean(capacity?.warning);
     return {
       status: degraded ? 'degraded' : 'ok',
       plant: this.options.plant,
@@ -64,6 +80,8 @@ export class ApiService implements PlantDeskApi {
       startedAt: new Date(this.options.startedAt).toISOString(),
       uptimeS: Math.round((now - this.options.startedAt) / 1000),
       demo: this.options.demo,
+      ...(store ? { store } : {}),
+      ...(capacity ? { capacity } : {}),
     };
   }
 
@@ -107,6 +125,14 @@ export class ApiService implements PlantDeskApi {
     return this.options.replayer.replay(args, 'local-console');
   }
 
+  async getEnterpriseStatus(): Promise<EnterpriseStatus> {
+    return this.options.enterprise?.status() ?? enterpriseStatusDisabled(this.options.db);
+  }
+
+  async listSparkplugNodes(): Promise<SparkplugNodeInfo[]> {
+    return this.options.sparkplug?.nodes() ?? [];
+  }
+
   private opcuaAdmin(): OpcuaAdmin {
     if (!this.options.opcua) throw new ApiFailure('not_found', 'OPC UA is not available in this agent');
     return this.options.opcua;
@@ -130,11 +156,17 @@ export class ApiService implements PlantDeskApi {
 
   private queueNow(): QueueCounts {
     const oldest = oldestPendingCreatedAt(this.options.db);
-    return {
-      ...countEventsByStatus(this.options.db),
+    const counts = countEventsByStatus(this.options.db);
+    const queue: QueueCounts = {
+      ...counts,
       rejected: countRawByStatus(this.options.db, 'rejected'),
       oldestPendingAgeS: oldest === null ? null : Math.max(0, Math.round((Date.now() - oldest) / 1000)),
     };
+    const { capacity } = this.options;
+    if (!capacity) return queue;
+    // Drain ETA and buffer time from measured rates (capacity.ts, drainEta.ts).
+    const rates = capacity.rates();
+    return { ...queue, ...rates, drainEtaS: drainEtaS({ pending: counts.mapped + counts.ready + counts.sending, ...rates }), capacity: capacity.status() };
   }
 
   private snapshotNow(): DashboardSnapshot {

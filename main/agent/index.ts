@@ -5,3 +5,4 @@ export { ConfigSchema, type AgentConfig, type AgentConfigInput } from './config/
 export { createLogger, type Logger } from './logger.js';
 export { handleApiRequest, attachApiWebSocket } from './httpApi.js';
 export { openApiConnection, callApi } from './apiDispatch.js';
+export { NewerDatabaseError, MigrationBackupError } from '../../local-store/index.js';

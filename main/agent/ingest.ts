@@ -6,15 +6,17 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../domain/mapping/payload.js';
 import { BUILT_IN_UNITS, validateInOrderUnit, type UnitTable } from '../../domain/units.js';
 import type { IncomingMqttMessage } from '../../connectors/mqtt/index.js';
 import type { OpcuaSample } from '../../connectors/opcua/index.js';
-import { GroupCommitter, insertEvent, insertRawMessage, type GroupCommitOptions, type WritableDb } from '../../local-store/index.js';
+import { GroupCommitter, insertEvent, insertRawMessage, type GroupCommitOptions, type RawMessageInput, type WritableDb } from '../../local-store/index.js';
 import type { Logger } from './logger.js';
 import type { OrderCache } from './orderCache.js';
 import { MessageMapper, type MappedMessage } from './mapping.js';
+import { IntakePausedError, type IntakeControl } from './capacityGate.js';
 
 /** Larger payloads are kept only in part, with a reason: a 10 MB message must not fill the buffer (per source: maxPayloadBytes). */
 export const MAX_PAYLOAD_BYTES = DEFAULT_MAX_PAYLOAD_BYTES;
 
-export type IngestOutcome = 'stored' | 'rejected' | 'duplicate';
+/** 'skipped': telemetry not stored because intake is paused (capacity.ts); it ranks below business records. */
+export type IngestOutcome = 'stored' | 'rejected' | 'duplicate' | 'skipped';
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown }).then === 'function';
@@ -39,11 +41,13 @@ export interface IngestOptions {
   readonly units?: UnitTable;
   /** Runs inside the transaction of every new OPC UA raw row (counter deltas, counterConfirmations.ts). */
   readonly counters?: { apply(sample: OpcuaSample): void };
+  /** Told when a group commit failed as a whole (disk full, I/O error): the capacity monitor pauses intake. */
+  readonly onStoreFailure?: (error: Error) => void;
 }
 
 type WriteResult = { readonly outcome: IngestOutcome; readonly eventId?: string };
 
-export class Ingest {
+export class Ingest implements IntakeControl {
   private readonly committer: GroupCommitter<PreparedMqtt, WriteResult>;
 
   private readonly orders: OrderCache | undefined;
@@ -51,14 +55,53 @@ export class Ingest {
   private readonly units: UnitTable;
   private readonly telemetry: GroupCommitter<OpcuaSample, IngestOutcome>;
   private readonly counters: IngestOptions['counters'];
+  /** Raw rows a connector has already decided on (Sparkplug: telemetry or rejected), committed as they are. */
+  private readonly rawRows: GroupCommitter<RawMessageInput, IngestOutcome>;
+  /** Back pressure (capacity.ts): business records wait uncommitted, telemetry is not stored. */
+  private paused = false;
+  private notStored = 0;
 
   constructor(private readonly db: WritableDb, private readonly logger: Logger, options: IngestOptions = {}) {
-    this.committer = new GroupCommitter(db, (prepared) => this.write(prepared), options.groupCommit);
+    const groupCommit: GroupCommitOptions = { ...options.groupCommit, ...(options.onStoreFailure ? { onCommitFailure: options.onStoreFailure } : {}) };
+    this.committer = new GroupCommitter(db, (prepared) => this.write(prepared), groupCommit);
     this.orders = options.orders;
     this.mapper = options.mapper ?? new MessageMapper();
     this.units = options.units ?? BUILT_IN_UNITS;
-    this.telemetry = new GroupCommitter(db, (sample) => this.writeOpcua(sample), options.groupCommit);
+    this.telemetry = new GroupCommitter(db, (sample) => this.writeOpcua(sample), groupCommit);
     this.counters = options.counters;
+    this.rawRows = new GroupCommitter(db, (raw) => this.writeRaw(raw), groupCommit);
+  }
+
+  /**
+   * Back pressure: MQTT messages and raw rows wait uncommitted, so their PUBACKs wait and the broker keeps the
+   * rest (its inflight window stops the flow); telemetry is not stored (OPC UA counters keep their last committed
+   * value, so the next committed value counts what happened meanwhile).
+   */
+  pauseIntake(): void {
+    this.paused = true;
+    this.committer.hold();
+    this.rawRows.hold();
+    this.telemetry.hold();
+  }
+
+  /** Commits what waited, in arrival order, and takes everything again. */
+  resumeIntake(): void {
+    this.paused = false;
+    this.committer.release();
+    this.rawRows.release();
+    this.telemetry.release();
+  }
+
+  get intakePaused(): boolean {
+    return this.paused;
+  }
+
+  get heldMessages(): number {
+    return this.committer.pending + this.rawRows.pending + this.telemetry.pending;
+  }
+
+  get telemetryNotStored(): number {
+    return this.notStored;
   }
 
   /** Synchronous, one transaction: when it returns, the message is on disk; when it throws, it is not. */
@@ -84,6 +127,7 @@ export class Ingest {
   flush(): void {
     this.committer.flush();
     this.telemetry.flush();
+    this.rawRows.flush();
   }
 
   /** Everything that needs no database: decoding, mapping, keys. Runs before the transaction. */
@@ -148,6 +192,10 @@ export class Ingest {
 
   /** The same through group commit: thousands of notifications a second share a few transactions. */
   submitOpcua(sample: OpcuaSample): Promise<IngestOutcome> {
+    if (this.paused) {
+      this.notStored++;
+      return Promise.reject(new IntakePausedError());
+    }
     return this.telemetry.submit(sample);
   }
 
@@ -165,5 +213,22 @@ export class Ingest {
     // Same transaction as the raw row: a counter's last value and its increments never disagree with it.
     this.counters?.apply(sample);
     return 'stored';
+  }
+
+  /**
+   * Group commit of a raw row as the connector made it (Sparkplug B: the host already decoded or refused the
+   * message). 'duplicate' when its idempotency key was stored before.
+   */
+  submitRaw(raw: RawMessageInput): Promise<IngestOutcome> {
+    if (this.paused && raw.status === 'telemetry') {
+      this.notStored++;
+      return Promise.resolve('skipped');
+    }
+    return this.rawRows.submit(raw);
+  }
+
+  private writeRaw(raw: RawMessageInput): IngestOutcome {
+    if (insertRawMessage(this.db, raw) === null) return 'duplicate';
+    return raw.status === 'rejected' ? 'rejected' : 'stored';
   }
 }

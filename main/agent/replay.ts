@@ -107,6 +107,10 @@ export class Replayer {
   /** Inside the chunk's transaction: the new event and the raw message's status change together. */
   private apply(raw: ReplayCandidate, result: MappedMessage, at: number, actor: string, why: string): Decision {
     const { db } = this.options;
+    // The Sparkplug host decoded it in arrival order against the node's BIRTH of that moment: nothing to run again.
+    if (raw.idempotencyKey.startsWith('sparkplug:')) {
+      return { item: { id: raw.id, outcome: 'skipped', reason: 'a Sparkplug B message is judged by the host in arrival order and is not replayed', mappingVersion: raw.mappingVersion } };
+    }
     const version = result.mappingVersion;
     const mapped = result.mapped;
     if (!mapped.ok) {

@@ -1,7 +1,7 @@
 // `plantdesk console`: runs the agent headless and serves the console UI on 127.0.0.1.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError } from '../agent/index.js';
+import { ConfigError, MigrationBackupError, NewerDatabaseError } from '../agent/index.js';
 import { APP_ROOT, startHost } from './host.js';
 import { startConsoleServer } from './server.js';
 
@@ -43,6 +43,11 @@ export async function runConsole(argv: readonly string[]): Promise<void> {
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
+      process.exit(2);
+    }
+    // The database cannot be used by this version as it is: say so in one line; restarting will not help.
+    if (error instanceof NewerDatabaseError || error instanceof MigrationBackupError) {
+      console.error(`plantdesk console: ${error.message}`);
       process.exit(2);
     }
     throw error;

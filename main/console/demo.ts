@@ -6,8 +6,11 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_PLANT, DEMO_ORDERS } from '../../sim/demoData.js';
 import { startErpSimulator } from '../../sim/erp/index.js';
-import { DEMO_OPCUA_NODES, startDemoBroker, startDemoPlant } from '../../sim/plant/index.js';
+import { DEMO_OPCUA_NODES, DEMO_SPARKPLUG_GROUP, startDemoBroker, startDemoPlant, startSparkplugEdge } from '../../sim/plant/index.js';
 import type { AgentConfigInput } from '../agent/index.js';
+
+/** The demo agent's Sparkplug host id, which the demo edge node waits for as its primary host. */
+export const DEMO_SPARKPLUG_HOST_ID = 'plantdesk-demo';
 
 export interface DemoEnvironment {
   readonly config: AgentConfigInput;
@@ -28,6 +31,8 @@ export async function startDemoEnvironment(pkiDir: string, agentPkiDir?: string)
   const broker = await startDemoBroker({ port: 0 });
   const erp = await startErpSimulator({ port: 0 });
   const plant = await startDemoPlant({ brokerUrl: broker.url, pkiDir, intervalMs: 5000, faultEvery: 7 });
+  // A Sparkplug B edge node publishing the same lines' counters; it births once PlantDesk's host says it is online.
+  const edge = await startSparkplugEdge({ brokerUrl: broker.url, model: plant.model, intervalMs: 3000, primaryHostId: DEMO_SPARKPLUG_HOST_ID });
   if (agentPkiDir) {
     const trusted = join(agentPkiDir, 'trusted', 'certs');
     mkdirSync(trusted, { recursive: true });
@@ -58,11 +63,13 @@ export async function startDemoEnvironment(pkiDir: string, agentPkiDir?: string)
         { filter: `plantdesk/demo/${DEMO_PLANT}/+/quality`, type: 'quality' },
       ],
     }],
+    sparkplug: [{ name: 'demo-edge', url: broker.url, clientId: 'plantdesk-demo-spb', hostId: DEMO_SPARKPLUG_HOST_ID, groups: [DEMO_SPARKPLUG_GROUP] }],
     erp: { kind: 'sap-odata', baseUrl: erp.url, sapClient: '100', ordersRefreshS: 30, postIntervalMs: 1000 },
   };
   return {
     config,
     async stop() {
+      await edge.stop();
       await plant.stop();
       await erp.stop();
       await broker.stop();

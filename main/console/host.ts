@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigSchema, createLogger, loadConfigFile, opcuaPkiDir, startAgent, type Agent, type AgentConfig, type Logger } from '../agent/index.js';
-import { startDemoEnvironment } from './demo.js';
 
 export interface HostOptions {
   readonly configFile?: string;
@@ -37,7 +36,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const demo = fileConfig === undefined;
   // The demo starts from a clean buffer each run unless --data is given; its simulators keep no state either.
   const dataDir = resolve(options.dataDir ?? fileConfig?.dataDir ?? (demo ? mkdtempSync(join(tmpdir(), 'plantdesk-demo-')) : '.plantdesk/data'));
-  const demoEnv = demo ? await startDemoEnvironment(join(dataDir, 'pki', 'demo-server'), opcuaPkiDir(dataDir)) : undefined;
+  // demo.ts (simulators, node-opcua's server) is imported only for the demo: a plant's agent starts without it.
+  const demoEnv = demo ? await (await import('./demo.js')).startDemoEnvironment(join(dataDir, 'pki', 'demo-server'), opcuaPkiDir(dataDir)) : undefined;
   const config = fileConfig ?? ConfigSchema.parse(demoEnv!.config);
   const logger = createLogger(config.log.level);
   try {

@@ -58,6 +58,8 @@ const api: PlantDeskApi = {
   trustCertificate: (args) => call('trustCertificate', args),
   listRejected: (query) => call('listRejected', query),
   replayRejected: (args) => call('replayRejected', args),
+  listSparkplugNodes: () => call('listSparkplugNodes'),
+  getEnterpriseStatus: () => call('getEnterpriseStatus'),
 };
 
 contextBridge.exposeInMainWorld('plantdesk', api);

@@ -10,6 +10,7 @@ export * from './opcuaServer.js';
 export * from './mesPublisher.js';
 export * from './mesPayloads.js';
 export * from './broker.js';
+export * from './sparkplugEdge.js';
 
 export interface DemoPlantOptions {
   readonly brokerUrl: string;

@@ -64,6 +64,9 @@ describe('console in the browser', () => {
     expect(await goodCount.textContent()).toMatch(/^[\d,]+$/);
     expect(await page.locator('[data-testid=header]').getAttribute('data-link')).toBe('open');
 
+    // The demo's Sparkplug B edge node, born for PlantDesk's host application, in the Sparkplug nodes panel.
+    await page.locator('[data-testid=sparkplug-node][data-node="PlantDesk/demo-edge"][data-state=online]').waitFor({ timeout: 30_000 });
+
     await page.screenshot({ path: join(RESULTS, 'console-1280x720.png') });
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.locator('[data-testid=record-row]').first().waitFor();

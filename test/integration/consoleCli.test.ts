@@ -1,5 +1,6 @@
 // The console's command line: a bad configuration stops the start with a message naming the key and line.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,19 @@ describe('plantdesk console with a bad configuration', () => {
     const { code, output } = await runExpectingFailure(['--config', join(dir, 'absent.yaml')]);
     expect(code).toBe(2);
     expect(output).toContain(`${join(dir, 'absent.yaml')}: file not found`);
+  });
+
+  it('refuses a database written by a newer PlantDesk in one line, and exits 2', async () => {
+    const dataDir = join(dir, 'newer-data');
+    mkdirSync(dataDir, { recursive: true });
+    const db = new Database(join(dataDir, 'plantdesk.db'));
+    db.pragma('user_version = 999');
+    db.close();
+    const file = writeConfig('ok.yaml', `plant: "1010"\n${erp}`);
+    const { code, output } = await runExpectingFailure(['--config', file, '--data', dataDir, '--port', '0']);
+    expect(code).toBe(2);
+    expect(output).toMatch(/plantdesk console: The database was written by a newer PlantDesk \(schema 999/);
+    expect(output).not.toMatch(/\n\s+at /);
   });
 
   it('refuses an unknown option with the usage, and exits 2', async () => {

@@ -36,7 +36,7 @@ export const MqttSourceSchema = z.strictObject({
 }).superRefine(checkMqttTransport);
 
 /** TLS needs a TLS URL, and its files must be readable now: a wrong path is reported with its line at start. */
-function checkMqttTransport(
+export function checkMqttTransport(
   source: { url: string; tls?: { caFile?: string; certFile?: string; keyFile?: string } | undefined; reconnect: { minMs: number; maxMs: number } },
   ctx: z.RefinementCtx,
 ): void {

@@ -1,8 +1,11 @@
 // The shape of PlantDesk's one YAML configuration file; see the README's config reference.
 import { z } from 'zod';
 import { ErpSchema } from './erpSchema.js';
+import { checkEnterpriseAgainstSources, EnterpriseSchema } from './enterpriseSchema.js';
 import { MqttSourceSchema } from './mqttSchema.js';
 import { OpcuaSourceSchema } from './opcuaSchema.js';
+import { checkSparkplugAgainstSources, SparkplugSourceSchema } from './sparkplugSchema.js';
+import { StoreSchema } from './storeSchema.js';
 import { UnitsConfigSchema } from '../mappingSchema.js';
 
 export const ConfigSchema = z.strictObject({
@@ -15,10 +18,16 @@ export const ConfigSchema = z.strictObject({
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({ level: 'info' }),
   opcua: z.array(OpcuaSourceSchema).default([]),
   mqtt: z.array(MqttSourceSchema).default([]),
+  /** Sparkplug B host connections (README, "Sparkplug B"); optional. */
+  sparkplug: z.array(SparkplugSourceSchema).default([]),
   erp: ErpSchema,
   /** The plant's unit conversions on top of the built-in SI basics, e.g. `- { from: DZ, to: PC, factor: 12 }`. */
   units: UnitsConfigSchema,
-});
+  /** Optional: republish canonical events to an enterprise MQTT broker (docs/ENTERPRISE-TOPICS.md); off when absent. */
+  enterprise: EnterpriseSchema.optional(),
+  /** The SQLite buffer: backups, retention, capacity (storeSchema.ts); every key has a default. */
+  store: StoreSchema.prefault({}),
+}).superRefine(checkEnterpriseAgainstSources).superRefine(checkSparkplugAgainstSources);
 
 export type AgentConfig = z.output<typeof ConfigSchema>;
 export type AgentConfigInput = z.input<typeof ConfigSchema>;

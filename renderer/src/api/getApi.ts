@@ -37,6 +37,8 @@ function fromPreload(api: PlantDeskApi): ConsoleApi {
     trustCertificate: (args) => api.trustCertificate(args),
     listRejected: (query) => api.listRejected(query),
     replayRejected: (args) => api.replayRejected(args),
+    listSparkplugNodes: () => api.listSparkplugNodes(),
+    getEnterpriseStatus: () => api.getEnterpriseStatus(),
     onLinkState: (listener) => {
       listener('open');
       return () => undefined;

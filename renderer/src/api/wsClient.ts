@@ -1,8 +1,9 @@
 // PlantDeskApi over a WebSocket (browser mode): calls, stream subscriptions, reconnect with backoff.
 import type { ApiCommand, ApiQuery, ApiRequestMessage, ApiResponseMessage, ApiStream, DashboardSnapshot, EventQuery } from '../../../domain/api';
 import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from '../../../domain/api';
-import type { EventSummary, Health, PlantDeskApi, QueueCounts, Unsubscribe } from '../../../domain/api';
+import type { EnterpriseStatus, EventSummary, Health, PlantDeskApi, QueueCounts, Unsubscribe } from '../../../domain/api';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from '../../../domain/api';
+import type { SparkplugNodeInfo } from '../../../domain/api';
 import { ApiCallError, type LinkState, type WebSocketFactory, type WebSocketLike, type WsClientOptions } from './wsTypes';
 
 interface Pending {
@@ -52,6 +53,8 @@ export class WsClient implements PlantDeskApi {
   trustCertificate = (args: TrustCertificateArgs): Promise<TrustCertificateResult> => this.call('trustCertificate', args);
   listRejected = (query?: RejectedQuery): Promise<RejectedMessage[]> => this.call('listRejected', query);
   replayRejected = (args: ReplayRejectedArgs): Promise<ReplayResult> => this.call('replayRejected', args);
+  listSparkplugNodes = (): Promise<SparkplugNodeInfo[]> => this.call('listSparkplugNodes');
+  getEnterpriseStatus = (): Promise<EnterpriseStatus> => this.call('getEnterpriseStatus');
 
   get linkState(): LinkState {
     return this.state;

@@ -8,6 +8,8 @@ export interface QueueTilesProps {
   readonly exceptions: number | null;
   readonly rejected: number | null;
   readonly oldestPendingAgeS: number | null;
+  /** Seconds until the queue is empty at the measured rates (QueueCounts.drainEtaS); null or absent when unknown. */
+  readonly drainEtaS?: number | null;
 }
 
 interface Tile {
@@ -19,9 +21,10 @@ interface Tile {
   readonly alert: boolean;
 }
 
-export function QueueTiles({ pending, posted, exceptions, rejected, oldestPendingAgeS }: QueueTilesProps) {
+export function QueueTiles({ pending, posted, exceptions, rejected, oldestPendingAgeS, drainEtaS = null }: QueueTilesProps) {
+  const drains = drainEtaS === null || !pending ? '' : ` · drains in ${formatAge(drainEtaS)}`;
   const tiles: Tile[] = [
-    { id: 'pending', label: 'Pending', value: pending, note: oldestPendingAgeS === null ? 'nothing waiting' : `oldest ${formatAge(oldestPendingAgeS)}`, alert: false },
+    { id: 'pending', label: 'Pending', value: pending, note: oldestPendingAgeS === null ? 'nothing waiting' : `oldest ${formatAge(oldestPendingAgeS)}${drains}`, alert: false },
     { id: 'posted', label: 'Posted', value: posted, note: 'in the ERP', alert: false },
     { id: 'exceptions', label: 'Exceptions', value: exceptions, note: 'need a correction', alert: (exceptions ?? 0) > 0 },
     { id: 'rejected', label: 'Rejected', value: rejected, note: 'unreadable messages', alert: (rejected ?? 0) > 0 },

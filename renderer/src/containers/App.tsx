@@ -9,11 +9,14 @@ import {
 } from './containers';
 import { CertificatesContainer } from './CertificatesContainer';
 import { RejectedContainer } from './RejectedContainer';
+import { SparkplugContainer } from './SparkplugContainer';
+import { CapacityContainer } from './CapacityContainer';
 
 export function App() {
   return (
     <div className="app">
       <HeaderContainer />
+      <CapacityContainer />
       <main className="dashboard">
         <div className="area-lines">
           <LinesContainer />
@@ -29,6 +32,9 @@ export function App() {
         </div>
         <div className="area-records">
           <RecordsContainer />
+        </div>
+        <div className="area-sparkplug">
+          <SparkplugContainer />
         </div>
         <div className="area-rejected">
           <RejectedContainer />

@@ -47,6 +47,7 @@ export function QueueContainer() {
         exceptions: q?.exception ?? null,
         rejected: q?.rejected ?? null,
         oldestPendingAgeS: q?.oldestPendingAgeS ?? null,
+        drainEtaS: q?.drainEtaS ?? null,
       };
     }),
   );

@@ -83,6 +83,12 @@ describe('preload', () => {
     ]);
   });
 
+  it('calls listSparkplugNodes on plantdesk:call without params', async () => {
+    const { api, invoked } = loadPreload(() => ({ ok: true, value: [{ group: 'G', node: 'N', state: 'online' }] }));
+    await expect(api.listSparkplugNodes?.()).resolves.toEqual([{ group: 'G', node: 'N', state: 'online' }]);
+    expect(invoked).toEqual([[CALL_CHANNEL, 'listSparkplugNodes', undefined]]);
+  });
+
   it('subscribes once per stream, delivers events and unsubscribes', () => {
     const { api, sent, emit } = loadPreload();
     const first: unknown[] = [];
