@@ -109,7 +109,9 @@ export class OpcuaPki {
   async listServerCertificates(now: number = Date.now()): Promise<ServerCertificate[]> {
     const own = this.ownCertificate().info.sha1Thumbprint;
     const [rejected, trusted] = await Promise.all([this.readFolder(this.rejectedFolder, 'rejected', now), this.readFolder(this.trustedFolder, 'trusted', now)]);
-    return [...rejected, ...trusted].filter((c) => c.sha1Thumbprint !== own);
+    // A connect attempt racing a trust can leave a copy in rejected/ after the move: trusted wins.
+    const trustedThumbprints = new Set(trusted.map((c) => c.sha1Thumbprint));
+    return [...rejected.filter((c) => !trustedThumbprints.has(c.sha1Thumbprint)), ...trusted].filter((c) => c.sha1Thumbprint !== own);
   }
 
   /**

@@ -196,9 +196,10 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       freshness.stop();
       await Promise.all(mqttSources.map((s) => s.stop()));
       await sparkplug.stop();
-      ingest.flush();
       await Promise.all(opcuaSources.map((s) => s.stop()));
       await opcuaRuntime.dispose();
+      // Every source has stopped handing in messages: commit what is still queued before the database closes.
+      ingest.flush();
       await sync.stop();
       await enterprise?.stop();
       await maintenance.stop();

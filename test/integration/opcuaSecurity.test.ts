@@ -204,7 +204,7 @@ describe('OPC UA security, certificate trust, identities and browse (agent + HTT
   });
 
   it('authenticates with username/password and X.509, and reports a wrong password or an unaccepted anonymous identity', async () => {
-    await waitFor(async () => ((await connection('guarded-x509')).state === 'connected' ? true : undefined), 15_000, 'x509 connected');
+    await waitFor(async () => ((await connection('guarded-x509')).state === 'connected' ? true : undefined), 30_000, 'x509 connected');
     const badPass = await waitFor(async () => {
       const c = await connection('guarded-badpass');
       return c.state === 'error' && c.lastError?.includes('user identity') ? c : undefined;
