@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../../main/agent/config/load.js';
+import { loadConfigFile, parseConfig } from '../../../main/agent/config/load.js';
+import { problemsOf } from './configProblems.js';
 
 const valid = `plant: "1010"
 mqtt:
@@ -16,16 +17,6 @@ erp:
   kind: sap-odata
   baseUrl: http://127.0.0.1:4801
 `;
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'plant.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('config', () => {
   it('accepts a valid file and fills defaults', () => {

@@ -1,6 +1,7 @@
 // The `enterprise:` section: optional, defaults, and errors that name the key and line.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../main/agent/config/load.js';
+import { parseConfig } from '../../../main/agent/config/load.js';
+import { problemsOf } from './configProblems.js';
 
 const base = `plant: "1010"
 mqtt:
@@ -14,16 +15,6 @@ erp:
   kind: sap-odata
   baseUrl: http://127.0.0.1:4801
 `;
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'plant.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('enterprise config', () => {
   it('is off when absent', () => {

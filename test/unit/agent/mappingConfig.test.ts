@@ -1,7 +1,8 @@
 // The configuration of mappings: inline JSONata mappings compiled at load, errors with key and line.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../main/agent/config/load.js';
+import { parseConfig } from '../../../main/agent/config/load.js';
 import { jsonataProblem } from '../../../main/agent/mappingSchema.js';
+import { problemsOf } from './configProblems.js';
 
 function config(topics: string, extra = ''): string {
   return `plant: "1010"
@@ -31,16 +32,6 @@ const inline = `      - filter: plant/+/+/confirmation
             unit: qty.uom
             end: header.time
           units: { pcs: PC }`;
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'plant.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('mapping configuration', () => {
   it('defaults a topic to the built-in mapping and the source to 256 KiB and 1 day ahead / 30 days back', () => {

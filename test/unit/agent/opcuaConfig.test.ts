@@ -1,7 +1,8 @@
 // Validation of the OPC UA part of the configuration: secure defaults, policies, allowInsecure, user identities,
 // and errors that name the line and the key.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../main/agent/config/load.js';
+import { parseConfig } from '../../../main/agent/config/load.js';
+import { problemsOf } from './configProblems.js';
 
 function configWith(source: string): string {
   return `plant: "1010"
@@ -16,16 +17,6 @@ erp:
   kind: sap-odata
   baseUrl: http://127.0.0.1:4801
 `;
-}
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'plant.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 const source = (text: string) => parseConfig(configWith(text), 'plant.yaml').opcua[0]!;

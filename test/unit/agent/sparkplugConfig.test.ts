@@ -1,7 +1,8 @@
 // The `sparkplug:` section: defaults, Sparkplug ids, the MQTT transport rules, and no clash with other connections.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../main/agent/config/load.js';
+import { parseConfig } from '../../../main/agent/config/load.js';
 import { sparkplugSourceOptions } from '../../../main/agent/sparkplug.js';
+import { problemsOf } from './configProblems.js';
 
 const base = `plant: "1010"
 mqtt:
@@ -20,16 +21,6 @@ sparkplug:
     clientId: plantdesk-1010-spb
     hostId: plantdesk-1010
 `;
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'plant.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('sparkplug configuration', () => {
   it('fills the defaults and turns seconds into the host options in ms', () => {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../../../main/agent/config/load.js';
+import { parseConfig } from '../../../../main/agent/config/load.js';
+import { problemsOf } from '../../agent/configProblems.js';
 
 function config(mqttExtra: string, url = 'mqtt://127.0.0.1:1883'): string {
   return `plant: "1010"
@@ -19,16 +20,6 @@ erp:
   kind: sap-odata
   baseUrl: http://127.0.0.1:4801
 `;
-}
-
-function problemsOf(text: string): readonly string[] {
-  try {
-    parseConfig(text, 'plant.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
 }
 
 describe('MQTT transport configuration', () => {
