@@ -30,29 +30,35 @@ function runPublisher(url: string, topic: string, count: number, runId: string):
   });
 }
 
-/** Messages per second from the first to the last one handled, as the receiving side saw them. */
-async function timeReceipt(count: number, publish: () => Promise<void>, received: () => number): Promise<number> {
+/**
+ * Messages per second from the first to the last one handled, as the receiving side saw them, and this process's
+ * CPU time per message over the same window (the publisher is another process): on a shared machine the CPU
+ * figure moves far less with the load than the rate does.
+ */
+async function timeReceipt(count: number, publish: () => Promise<void>, received: () => number): Promise<{ rate: number; cpuUs: number }> {
   const started = publish();
   while (received() === 0) await new Promise((r) => setImmediate(r));
   const first = process.hrtime.bigint();
+  const cpuFirst = process.cpuUsage();
   while (received() < count) await new Promise((r) => setTimeout(r, 1));
   const seconds = Number(process.hrtime.bigint() - first) / 1e9;
+  const cpu = process.cpuUsage(cpuFirst);
   await started;
-  return (count - 1) / seconds;
+  return { rate: (count - 1) / seconds, cpuUs: (cpu.user + cpu.system) / (count - 1) };
 }
 
-async function baseline(url: string, round: number): Promise<number> {
+async function baseline(url: string, round: number): Promise<{ rate: number; cpuUs: number }> {
   const topic = `bench/baseline/${round}`;
   let received = 0;
   const client = await mqtt.connectAsync(url, { clientId: `bench-sub-${round}`, clean: false });
   client.on('message', () => received++);
   await client.subscribeAsync(topic, { qos: 1 });
-  const rate = await timeReceipt(MESSAGES, () => runPublisher(url, topic, MESSAGES, `b${round}`), () => received);
+  const measured = await timeReceipt(MESSAGES, () => runPublisher(url, topic, MESSAGES, `b${round}`), () => received);
   await client.endAsync();
-  return rate;
+  return measured;
 }
 
-async function pipeline(url: string, dir: string, round: number): Promise<number> {
+async function pipeline(url: string, dir: string, round: number): Promise<{ rate: number; cpuUs: number }> {
   const db = openDatabase(join(dir, `ingest-${round}.db`));
   const orders = new OrderCache(db);
   orders.replace([{ orderId: '1000001', plant: '1010', material: 'FG-100', quantity: 1e9, unit: 'PC', released: true, technicallyCompleted: false, confirmedYieldQty: 0, operations: [{ operation: '0010', workCenter: 'WC-L1', unit: 'PC', plannedQty: 1e9, confirmedYieldQty: 0 }] }], Date.now());
@@ -76,7 +82,7 @@ async function pipeline(url: string, dir: string, round: number): Promise<number
   );
   while (!connected) await new Promise((r) => setTimeout(r, 10));
   await new Promise((r) => setTimeout(r, 200));
-  const rate = await timeReceipt(MESSAGES, () => runPublisher(url, topic, MESSAGES, `p${round}`), () => stored);
+  const { rate, cpuUs } = await timeReceipt(MESSAGES, () => runPublisher(url, topic, MESSAGES, `p${round}`), () => stored);
   // Validation runs at intake when orders are cached; any left `mapped` are validated here and counted in.
   const validateStart = process.hrtime.bigint();
   while (validateMappedEvents(db, logger) > 0);
@@ -87,7 +93,7 @@ async function pipeline(url: string, dir: string, round: number): Promise<number
   await publisher?.stop();
   db.close();
   if (ready !== MESSAGES) throw new Error(`expected ${MESSAGES} ready events, found ${ready}`);
-  return 1 / (1 / rate + validateSeconds / MESSAGES);
+  return { rate: 1 / (1 / rate + validateSeconds / MESSAGES), cpuUs };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -98,13 +104,19 @@ const dir = mkdtempSync(join(tmpdir(), 'pd-bench-ingest-'));
 try {
   const agentRates: number[] = [];
   const baselineRates: number[] = [];
+  const agentCpu: number[] = [];
+  const baselineCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baselineRates.push(await baseline(broker.url, round));
-    agentRates.push(await pipeline(broker.url, dir, round));
+    const base = await baseline(broker.url, round);
+    baselineRates.push(base.rate);
+    baselineCpu.push(base.cpuUs);
+    const agent = await pipeline(broker.url, dir, round);
+    agentRates.push(agent.rate);
+    agentCpu.push(agent.cpuUs);
   }
   const eventsPerS = median(agentRates);
   const baselinePerS = median(baselineRates);
-  console.log(JSON.stringify({ bench: 'ingest', ...(ENTERPRISE ? { enterprise: ENTERPRISE } : {}), messages: MESSAGES, rounds: ROUNDS, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)) }));
+  console.log(JSON.stringify({ bench: 'ingest', ...(ENTERPRISE ? { enterprise: ENTERPRISE } : {}), messages: MESSAGES, rounds: ROUNDS, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)), cpu_us_per_event: Number(median(agentCpu).toFixed(1)), baseline_cpu_us_per_message: Number(median(baselineCpu).toFixed(1)) }));
 } finally {
   await broker.stop();
   await enterpriseBroker?.stop();

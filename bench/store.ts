@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { IncomingMqttMessage } from '../connectors/mqtt/index.js';
-import { countEventsByStatus, maintainStatusCounts, openDatabase } from '../local-store/index.js';
+import { countEventsByStatus, maintainStatusCounts, newEventId, openDatabase } from '../local-store/index.js';
 import { Ingest } from '../main/agent/ingest.js';
 import { OrderCache } from '../main/agent/orderCache.js';
 
@@ -36,7 +36,7 @@ function cacheOrder(db: ReturnType<typeof openDatabase>): OrderCache {
 }
 
 /** The agent's path: BATCH messages handed to submitMqtt per turn of the event loop, each awaited as the MQTT source does. */
-async function agentRound(dir: string, round: number): Promise<number> {
+async function agentRound(dir: string, round: number): Promise<{ rate: number; cpuUs: number }> {
   const db = openDatabase(join(dir, `agent-${round}.db`));
   // As the agent's connection: queue counts kept by triggers (one more small write per event).
   maintainStatusCounts(db);
@@ -45,19 +45,21 @@ async function agentRound(dir: string, round: number): Promise<number> {
     source: SOURCE, topic: TOPIC, type: 'confirmation', payload: Buffer.from(payload(`a${round}`, seq)), receivedAt: Date.now(),
   }));
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   for (let first = 0; first < MESSAGES; first += BATCH) {
     const outcomes = await Promise.all(messages.slice(first, first + BATCH).map((m) => ingest.submitMqtt(m)));
     if (outcomes.some((o) => o !== 'stored')) throw new Error(`not stored: ${outcomes.find((o) => o !== 'stored')}`);
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStarted);
   const ready = countEventsByStatus(db).ready;
   db.close();
   if (ready !== MESSAGES) throw new Error(`expected ${MESSAGES} ready events, found ${ready}`);
-  return MESSAGES / seconds;
+  return { rate: MESSAGES / seconds, cpuUs: (cpu.user + cpu.system) / MESSAGES };
 }
 
 /** The same rows with plain prepared statements, values made before the clock starts. */
-function baselineRound(dir: string, round: number): number {
+function baselineRound(dir: string, round: number): { rate: number; cpuUs: number } {
   // openDatabase only for the identical schema and pragmas; then a fresh plain connection with the same pragmas.
   const file = join(dir, `baseline-${round}.db`);
   openDatabase(file).close();
@@ -69,7 +71,8 @@ function baselineRound(dir: string, round: number): number {
   const rows = Array.from({ length: MESSAGES }, (_, seq) => {
     const text = payload(`b${round}`, seq);
     const body = JSON.parse(text) as Record<string, unknown>;
-    return { key: `mqtt:${SOURCE}:b${round}-${seq}`, payload: text, correlationId: randomUUID(), eventId: randomUUID(), body: JSON.stringify({ kind: 'confirmation', ...body }) };
+    // Event ids as the intake makes them (time-ordered, local-store/eventIds.ts): the same rows, the same index work.
+    return { key: `mqtt:${SOURCE}:b${round}-${seq}`, payload: text, correlationId: randomUUID(), eventId: newEventId(now), body: JSON.stringify({ kind: 'confirmation', ...body }) };
   });
   const insertRaw = db.prepare(`INSERT INTO raw_message (idempotency_key, source, channel, payload, received_at, correlation_id, status, reject_reason,
       mapping_version, payload_encoding, payload_bytes, payload_truncated) VALUES (?, ?, ?, ?, ?, ?, 'mapped', NULL, 'mes-json-v1', 'utf8', ?, 0)
@@ -86,10 +89,12 @@ function baselineRound(dir: string, round: number): number {
     }
   });
   const started = process.hrtime.bigint();
+  const cpuStarted = process.cpuUsage();
   for (let first = 0; first < MESSAGES; first += BATCH) writeBatch(rows.slice(first, first + BATCH));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuStarted);
   db.close();
-  return MESSAGES / seconds;
+  return { rate: MESSAGES / seconds, cpuUs: (cpu.user + cpu.system) / MESSAGES };
 }
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -98,14 +103,20 @@ const dir = mkdtempSync(join(tmpdir(), 'pd-bench-store-'));
 try {
   const agentRates: number[] = [];
   const baselineRates: number[] = [];
+  const agentCpu: number[] = [];
+  const baselineCpu: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
-    baselineRates.push(baselineRound(dir, round));
-    agentRates.push(await agentRound(dir, round));
+    const base = baselineRound(dir, round);
+    baselineRates.push(base.rate);
+    baselineCpu.push(base.cpuUs);
+    const agent = await agentRound(dir, round);
+    agentRates.push(agent.rate);
+    agentCpu.push(agent.cpuUs);
     if (process.env.BENCH_DEBUG) console.error({ round, agent: Math.round(agentRates.at(-1)!), baseline: Math.round(baselineRates.at(-1)!) });
   }
   const eventsPerS = median(agentRates);
   const baselinePerS = median(baselineRates);
-  console.log(JSON.stringify({ bench: 'store', messages: MESSAGES, rounds: ROUNDS, batch: BATCH, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)) }));
+  console.log(JSON.stringify({ bench: 'store', messages: MESSAGES, rounds: ROUNDS, batch: BATCH, events_per_s: Math.round(eventsPerS), baseline_per_s: Math.round(baselinePerS), ratio: Number((eventsPerS / baselinePerS).toFixed(2)), cpu_us_per_event: Number(median(agentCpu).toFixed(1)), baseline_cpu_us_per_message: Number(median(baselineCpu).toFixed(1)) }));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -4,14 +4,25 @@ import { z } from 'zod';
 import { EVENT_STATUSES, type EventStatus } from './lifecycle.js';
 import type { RuleViolation } from './validation.js';
 import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from './opcuaApi.js';
+import type { WriteNodeArgs, WriteNodeResult } from './opcuaApi.js';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from './mapping/rejectedApi.js';
 import type { SparkplugNodeInfo } from './sparkplugApi.js';
 import type { CapacityStatus } from './capacityApi.js';
+import type { SyncStatus } from './syncApi.js';
+import type { ApiSessionMethod, Role, UsersApi } from './auth.js';
+import type { AuditApi } from './auditApi.js';
+import type { ExceptionsApi } from './exceptionsApi.js';
 
 export * from './opcuaApi.js';
 export * from './mapping/rejectedApi.js';
 export * from './sparkplugApi.js';
 export * from './capacityApi.js';
+export * from './syncApi.js';
+export * from './auth.js';
+export * from './auditApi.js';
+export * from './consoleApi.js';
+export * from './diagnosticsApi.js';
+export * from './exceptionsApi.js';
 
 export interface Health {
   readonly status: 'ok' | 'degraded';
@@ -35,8 +46,11 @@ export interface Health {
 export interface StoreHealth {
   /** Plain words while something needs a person (a recovery in the last 24 h, backups failing); the status is then degraded. */
   readonly warning: string | null;
-  /** quick_check at this start: 'ok', or 'recovered' when the file was damaged and replaced. */
-  readonly integrity: 'ok' | 'recovered';
+  /**
+   * quick_check at this start: 'ok', or 'recovered' when the file was damaged and replaced; 'checking' while it
+   * still runs (in the background; intake, sync and enterprise publish start once it passed).
+   */
+  readonly integrity: 'ok' | 'recovered' | 'checking';
   /** When the last recovery happened (this start or an earlier one), or absent when never. */
   readonly recoveredAt?: string;
   /** What quick_check found in the damaged file. */
@@ -74,6 +88,8 @@ export type QueueCounts = Readonly<Record<EventStatus, number>> & {
   readonly arrivalRatePerMin?: number;
   /** The buffer's disk budget, shedding and back pressure (absent where no capacity monitor runs). */
   readonly capacity?: CapacityStatus;
+  /** The sync engine: ERP online/offline since when, drain progress and ETA, reconciliation mismatches (syncApi.ts). */
+  readonly sync?: SyncStatus;
 };
 
 export type ConnectionKind = 'opcua' | 'mqtt' | 'erp';
@@ -186,6 +202,8 @@ export interface PlantDeskApi {
   browse(query: BrowseQuery): Promise<BrowseResult>;
   /** Command (audited): moves a rejected server certificate to trusted/; its source reconnects at once. */
   trustCertificate(args: TrustCertificateArgs): Promise<TrustCertificateResult>;
+  /** Command (audited, read before and after): writes a value to a node the configuration marks writable, e.g. an order to dispatch. */
+  writeNode(args: WriteNodeArgs): Promise<WriteNodeResult>;
   /** Raw messages that could not be mapped, newest first, with reason, payload (cut) and mapping version. */
   listRejected(query?: RejectedQuery): Promise<RejectedMessage[]>;
   /** Command (audited): runs the current mapping again over chosen rejected messages; none makes a second event. */
@@ -196,7 +214,7 @@ export interface PlantDeskApi {
   getEnterpriseStatus(): Promise<EnterpriseStatus>;
 }
 
-export const API_QUERIES = ['getHealth', 'getQueue', 'getDashboard', 'listEvents', 'listCertificates', 'exportOwnCertificate', 'browse', 'listRejected', 'getEnterpriseStatus', 'listSparkplugNodes'] as const satisfies readonly (keyof PlantDeskApi)[];
+export const API_QUERIES = ['getHealth', 'getQueue', 'getDashboard', 'listEvents', 'listCertificates', 'exportOwnCertificate', 'browse', 'listRejected', 'getEnterpriseStatus', 'listSparkplugNodes', 'verifyAudit', 'listExceptions', 'getException', 'recheckException', 'exportAuditCsv'] as const satisfies readonly (keyof (PlantDeskApi & AuditApi & ExceptionsApi))[];
 export type ApiQuery = (typeof API_QUERIES)[number];
 export const API_STREAMS = ['onDashboard'] as const satisfies readonly (keyof PlantDeskApi)[];
 export type ApiStream = (typeof API_STREAMS)[number];
@@ -211,17 +229,37 @@ export function isApiStream(name: unknown): name is ApiStream {
 }
 
 /**
- * Commands change state and are audited. Until logins exist (issue 6) the agent accepts them only from this
- * machine (loopback HTTP/WebSocket, the Electron IPC bridge) and records the actor as 'local-console'.
+ * Commands change state (or show accounts) and are audited. The agent accepts one only from a logged-in user
+ * holding one of its COMMAND_ROLES, and only from this machine (loopback HTTP/WebSocket, the Electron IPC bridge)
+ * until LAN mode brings TLS (issue 8); the audit names the user.
  */
-export const API_COMMANDS = ['trustCertificate', 'replayRejected'] as const satisfies readonly (keyof PlantDeskApi)[];
+export const API_COMMANDS = ['trustCertificate', 'replayRejected', 'writeNode', 'listUsers', 'createUser', 'setUserRoles', 'resetPassword', 'disableUser', 'correctException', 'voidException', 'retryException', 'bulkCorrect', 'approveCorrection', 'rejectCorrection'] as const satisfies readonly (keyof (PlantDeskApi & UsersApi & ExceptionsApi))[];
 export type ApiCommand = (typeof API_COMMANDS)[number];
 export function isApiCommand(name: unknown): name is ApiCommand {
   return typeof name === 'string' && (API_COMMANDS as readonly string[]).includes(name);
 }
 
+/** The roles that may run each command, checked in one place (main/agent/apiDispatch.ts) for every transport. */
+export const COMMAND_ROLES: Readonly<Record<ApiCommand, readonly Role[]>> = {
+  trustCertificate: ['engineer'],
+  replayRejected: ['engineer'],
+  writeNode: ['supervisor', 'engineer'],
+  listUsers: ['admin'],
+  createUser: ['admin'],
+  setUserRoles: ['admin'],
+  resetPassword: ['admin'],
+  disableUser: ['admin'],
+  // The exceptions workspace (issue 6): supervisors correct, void, retry and approve records.
+  correctException: ['supervisor'],
+  voidException: ['supervisor'],
+  retryException: ['supervisor'],
+  bulkCorrect: ['supervisor'],
+  approveCorrection: ['supervisor'],
+  rejectCorrection: ['supervisor'],
+};
+
 /** Results cross process boundaries as values, never as thrown errors. */
-export type ApiError = { readonly code: 'bad_request' | 'not_found' | 'forbidden' | 'internal'; readonly message: string };
+export type ApiError = { readonly code: 'bad_request' | 'not_found' | 'forbidden' | 'internal' | 'unauthorized'; readonly message: string };
 export type ApiResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiError };
 
 export const API_BASE_PATH = '/api/v1';
@@ -240,17 +278,35 @@ export const API_HTTP_ROUTES: Readonly<Record<ApiQuery, string>> = {
   listRejected: `${API_BASE_PATH}/rejected`,
   listSparkplugNodes: `${API_BASE_PATH}/sparkplug/nodes`,
   getEnterpriseStatus: `${API_BASE_PATH}/enterprise`,
+  verifyAudit: `${API_BASE_PATH}/audit/verify`,
+  listExceptions: `${API_BASE_PATH}/exceptions`,
+  getException: `${API_BASE_PATH}/exceptions/detail`,
+  recheckException: `${API_BASE_PATH}/exceptions/recheck`,
+  /** Answers with the CSV file itself (text/csv) over HTTP; as an AuditCsv value over the WebSocket and IPC. */
+  exportAuditCsv: `${API_BASE_PATH}/audit/export.csv`,
 };
 
 /** HTTP POST routes for the commands: JSON body, loopback only, answers like the queries. */
 export const API_COMMAND_ROUTES: Readonly<Record<ApiCommand, string>> = {
   trustCertificate: `${API_BASE_PATH}/opcua/certificates/trust`,
   replayRejected: `${API_BASE_PATH}/rejected/replay`,
+  writeNode: `${API_BASE_PATH}/opcua/write`,
+  listUsers: `${API_BASE_PATH}/users/list`,
+  createUser: `${API_BASE_PATH}/users/create`,
+  setUserRoles: `${API_BASE_PATH}/users/roles`,
+  resetPassword: `${API_BASE_PATH}/users/password`,
+  disableUser: `${API_BASE_PATH}/users/disable`,
+  correctException: `${API_BASE_PATH}/exceptions/correct`,
+  voidException: `${API_BASE_PATH}/exceptions/void`,
+  retryException: `${API_BASE_PATH}/exceptions/retry`,
+  bulkCorrect: `${API_BASE_PATH}/exceptions/bulk`,
+  approveCorrection: `${API_BASE_PATH}/exceptions/approve`,
+  rejectCorrection: `${API_BASE_PATH}/exceptions/reject`,
 };
 
 /** WebSocket wire messages (browser mode); the Electron IPC bridge carries the same shapes. */
 export type ApiRequestMessage =
-  | { readonly type: 'call'; readonly id: number; readonly method: ApiQuery | ApiCommand; readonly params?: unknown }
+  | { readonly type: 'call'; readonly id: number; readonly method: ApiQuery | ApiCommand | ApiSessionMethod; readonly params?: unknown }
   | { readonly type: 'subscribe'; readonly stream: ApiStream };
 export type ApiResponseMessage =
   | { readonly type: 'result'; readonly id: number; readonly result: ApiResult<unknown> }

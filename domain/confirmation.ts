@@ -16,6 +16,8 @@ export const ProductionConfirmationSchema = z.object({
   operation: z.string().regex(/^\d{1,4}$/, 'must be up to 4 digits').transform((op) => op.padStart(4, '0')),
   workCenter: z.string().max(8).optional(),
   material: z.string().max(40).optional(),
+  /** The batch produced, for batch-managed materials (ERP Batch, Str10); rule BATCH_MISSING. */
+  batch: z.string().trim().max(10, 'is longer than the 10 characters the ERP allows').optional(),
   yieldQty: quantity,
   scrapQty: quantity,
   unit: UnitSchema,

@@ -3,5 +3,6 @@ export * from './confirmation.js';
 export * from './lifecycle.js';
 export * from './order.js';
 export * from './validation.js';
+export * from './rules/index.js';
 export * from './mapping/mesJson.js';
 export * from './api.js';

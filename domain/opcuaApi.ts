@@ -92,3 +92,35 @@ export interface BrowseResult {
 }
 
 export const BROWSE_MAX_REFERENCES = 1000;
+
+/**
+ * Command: write one value to an OPC UA node the configuration marks writable (a line's `dispatchOrder`, or a
+ * source's `writable:` list), e.g. to dispatch an order number to a line. The value must fit the node's DataType
+ * as the server reports it; only scalars of the built-in types are written.
+ */
+export const WriteNodeSchema = z.strictObject({
+  /** The OPC UA source's name from the configuration. */
+  source: z.string().trim().min(1).max(40),
+  /** As in the configuration, e.g. "ns=1;s=L1.DispatchOrder". */
+  nodeId: z.string().trim().min(1).max(1000),
+  value: z.union([z.string().max(4096), z.number(), z.boolean()], { error: 'must be a string, a number or true/false' }),
+  reason: z.string().trim().min(3, 'say why this value is written (at least 3 characters)').max(500),
+});
+export type WriteNodeArgs = z.input<typeof WriteNodeSchema>;
+
+export interface WriteNodeResult {
+  readonly source: string;
+  readonly nodeId: string;
+  /** The node's DataType as the server reports it, e.g. "String". */
+  readonly dataType: string;
+  /** The value read just before the write, and read back after it. */
+  readonly valueBefore: string | number | boolean | null;
+  readonly valueAfter: string | number | boolean | null;
+  /** The server's StatusCode of the write: always "Good" here (a refusal is an error naming the code). */
+  readonly statusCode: string;
+  /** Joins the audit entries and log lines of this write. */
+  readonly correlationId: string;
+  /** Sequence numbers of the audit entries: the intent (before the write) and the outcome. */
+  readonly auditSeq: number;
+  readonly resultAuditSeq: number;
+}

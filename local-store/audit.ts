@@ -1,6 +1,8 @@
 // The audit log: who did what, when, before and after, and why. Each entry's hash covers the previous one's,
-// so a changed or removed entry breaks the chain at the first bad entry.
+// so a changed or removed entry breaks the chain at the first bad entry. The newest entry's seq and hash are also
+// kept in `setting` (audit.head), written in the same transaction, so removing the newest entries shows too.
 import { createHash } from 'node:crypto';
+import type { AuditVerification } from '../domain/index.js';
 import type { ReadableDb, WritableDb } from './database.js';
 import { statement } from './statements.js';
 
@@ -21,9 +23,10 @@ export interface AuditEntry extends AuditInput {
   readonly hash: string;
 }
 
-export type AuditVerifyResult = { readonly ok: true; readonly entries: number } | { readonly ok: false; readonly entries: number; readonly firstBadSeq: number; readonly problem: string };
+export type AuditVerifyResult = AuditVerification;
 
 const GENESIS = '0'.repeat(64);
+const HEAD_SETTING = 'audit.head';
 
 interface AuditRow {
   seq: number; at: number; actor: string; action: string; subject: string; before: string | null; after: string | null;
@@ -48,6 +51,7 @@ export function appendAudit(db: WritableDb, input: AuditInput): AuditEntry {
     const hash = entryHash(prevHash, row);
     statement(db, `INSERT INTO audit_log (seq, at, actor, action, subject, before, after, reason, correlation_id, prev_hash, hash)
       VALUES (@seq, @at, @actor, @action, @subject, @before, @after, @reason, @correlation_id, @prevHash, @hash)`).run({ ...row, prevHash, hash });
+    statement(db, 'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(HEAD_SETTING, JSON.stringify({ seq: row.seq, hash }));
     return { ...input, seq: row.seq, hash };
   })();
 }
@@ -62,18 +66,80 @@ export function listAudit(db: ReadableDb, limit: number): AuditEntry[] {
   }));
 }
 
-/** Walks the whole chain; names the first entry that was changed, or that follows a removed one. */
-export function verifyAudit(db: ReadableDb): AuditVerifyResult {
-  let prevHash = GENESIS;
-  let expectedSeq = 1;
-  let entries = 0;
-  for (const row of statement(db, 'SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
-    entries++;
-    if (row.seq !== expectedSeq) return { ok: false, entries, firstBadSeq: row.seq, problem: `entry ${expectedSeq} is missing` };
-    if (row.prev_hash !== prevHash) return { ok: false, entries, firstBadSeq: row.seq, problem: 'does not follow the entry before it' };
-    if (entryHash(prevHash, row) !== row.hash) return { ok: false, entries, firstBadSeq: row.seq, problem: 'was changed after it was written' };
-    prevHash = row.hash;
-    expectedSeq++;
+/** Checks rows in seq order; `finish` compares the last one with audit.head. */
+class ChainCheck {
+  private prevHash = GENESIS;
+  private expectedSeq = 1;
+  entries = 0;
+
+  /** A problem with this row, or null when it continues the chain. */
+  row(row: AuditRow): AuditVerifyResult | null {
+    this.entries++;
+    if (row.seq !== this.expectedSeq) {
+      const removed = row.seq - 1 === this.expectedSeq ? `entry ${this.expectedSeq} was removed` : `entries ${this.expectedSeq} to ${row.seq - 1} were removed`;
+      return this.bad(this.expectedSeq, removed);
+    }
+    // The hash covers the row's own fields and the previous hash: a changed field, or a prev_hash that was rewritten
+    // to hide a change before it, both fail here.
+    if (row.prev_hash !== this.prevHash || entryHash(this.prevHash, row) !== row.hash) return this.bad(row.seq, `entry ${row.seq} was changed after it was written (${row.action} by ${row.actor})`);
+    this.prevHash = row.hash;
+    this.expectedSeq++;
+    return null;
   }
-  return { ok: true, entries };
+
+  finish(head: { seq: number; hash: string } | null): AuditVerifyResult {
+    const next = this.expectedSeq;
+    if (head && head.seq >= next) return this.bad(next, head.seq === next ? `entry ${next}, the newest, was removed` : `entries ${next} to ${head.seq}, the newest, were removed`);
+    if (head && head.seq === next - 1 && head.hash !== this.prevHash) return this.bad(head.seq, `entry ${head.seq} was changed after it was written`);
+    return { ok: true, entries: this.entries };
+  }
+
+  private bad(firstBadSeq: number, problem: string): AuditVerifyResult {
+    return { ok: false, entries: this.entries, firstBadSeq, problem };
+  }
+}
+
+/**
+ * Walks the whole chain and names the first entry that was changed or removed: a changed field fails its hash; a
+ * removed entry leaves a gap in the sequence (or, for the newest ones, falls short of audit.head). Synchronous:
+ * for the command line; in the agent use verifyAuditInSteps.
+ */
+export function verifyAudit(db: ReadableDb): AuditVerifyResult {
+  const check = new ChainCheck();
+  for (const row of statement(db, 'SELECT * FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+    const problem = check.row(row);
+    if (problem) return problem;
+  }
+  return check.finish(readHead(db));
+}
+
+/**
+ * The same check in pages of `pageSize` rows with the event loop free between them (about 1 s per 100,000 entries
+ * on the build machines), so intake is not held up. Entries appended meanwhile are checked too: the last page and
+ * audit.head are read in one synchronous step.
+ */
+export async function verifyAuditInSteps(db: ReadableDb, pageSize = 2000): Promise<AuditVerifyResult> {
+  const check = new ChainCheck();
+  let after = 0;
+  for (;;) {
+    const rows = statement(db, 'SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(after, pageSize) as AuditRow[];
+    for (const row of rows) {
+      const problem = check.row(row);
+      if (problem) return problem;
+    }
+    if (rows.length < pageSize) return check.finish(readHead(db));
+    after = rows[rows.length - 1]!.seq;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+function readHead(db: ReadableDb): { seq: number; hash: string } | null {
+  const row = statement(db, 'SELECT value FROM setting WHERE key = ?').get(HEAD_SETTING) as { value: string } | undefined;
+  if (!row) return null; // written by a version before the anchor: the chain alone is checked
+  try {
+    const head = JSON.parse(row.value) as { seq?: unknown; hash?: unknown };
+    return typeof head.seq === 'number' && typeof head.hash === 'string' ? { seq: head.seq, hash: head.hash } : null;
+  } catch {
+    return null;
+  }
 }

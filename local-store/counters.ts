@@ -82,3 +82,53 @@ export function clearAccumulator(db: WritableDb, source: string, line: string, s
   statement(db, `UPDATE counter_accumulator SET good = 0, scrap = 0, first_received_at = NULL, first_source_time = NULL,
     last_source_time = NULL, seq = ? WHERE source = ? AND line = ?`).run(seq, source, line);
 }
+
+// After a restore from backup (integrity.ts) the counters' last values and unconfirmed increments are those of the
+// backup, older than what the lost part of the file had counted and maybe confirmed to the ERP. Counting the next
+// reading against them would post again what may already be posted. So a restore takes every last value out of
+// counter_state (the next reading is then a baseline: delta 0) and keeps it aside in `setting`, where the first
+// reading after the restore finds it to report the gap for reconciliation; the backup's unconfirmed increments
+// are emptied and returned for the same report. Never posting twice wins over counting everything: the report
+// names what a person has to check against the ERP.
+
+/** A counter's last value from the restored backup, kept until its first reading after the restore. */
+export interface RestoredCounter extends CounterStateRow {
+  readonly restoredFrom: string;
+  readonly restoredAt: number;
+}
+
+/** Unconfirmed increments of a line found in a restored backup, emptied by the restore. */
+export interface DroppedIncrements {
+  readonly source: string;
+  readonly line: string;
+  readonly orderId: string | null;
+  readonly good: number;
+  readonly scrap: number;
+}
+
+const RESTORED_PREFIX = 'counter.restored:';
+const restoredKey = (source: string, nodeId: string): string => `${RESTORED_PREFIX}${source}:${nodeId}`;
+
+/** Run inside the restore's transaction: last values aside, increments emptied (returned). */
+export function setCountersAsideAfterRestore(db: WritableDb, restoredFrom: string, restoredAt: number): { counters: number; dropped: DroppedIncrements[] } {
+  const rows = statement(db, 'SELECT source, node_id, value, source_time FROM counter_state').all() as { source: string; node_id: string; value: number; source_time: number }[];
+  const keep = statement(db, 'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+  for (const row of rows) {
+    const restored: RestoredCounter = { value: row.value, sourceTime: row.source_time, restoredFrom, restoredAt };
+    keep.run(restoredKey(row.source, row.node_id), JSON.stringify(restored));
+  }
+  statement(db, 'DELETE FROM counter_state').run();
+  const dropped = listAccumulators(db).filter((a) => a.good + a.scrap > 0)
+    .map((a) => ({ source: a.source, line: a.line, orderId: a.orderId, good: a.good, scrap: a.scrap }));
+  for (const a of dropped) clearAccumulator(db, a.source, a.line, getAccumulator(db, a.source, a.line).seq);
+  return { counters: rows.length, dropped };
+}
+
+/** The counter's value from before a restore, removed as it is taken; undefined when there is none. */
+export function takeRestoredCounter(db: WritableDb, source: string, nodeId: string): RestoredCounter | undefined {
+  const key = restoredKey(source, nodeId);
+  const row = statement(db, 'SELECT value FROM setting WHERE key = ?').get(key) as { value: string } | undefined;
+  if (!row) return undefined;
+  statement(db, 'DELETE FROM setting WHERE key = ?').run(key);
+  return JSON.parse(row.value) as RestoredCounter;
+}

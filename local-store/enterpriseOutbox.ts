@@ -1,7 +1,8 @@
 // The enterprise outbox: the event_history rows after a durable cursor (docs/ENTERPRISE-TOPICS.md). Every status
 // change of an event writes one history row in its own transaction, on every path (intake, validation, sync,
 // replay, counters), and history ids only grow; so the outbox costs the intake nothing, and the history id is the
-// message's sequence number. The cursor moves only over changes the enterprise broker acknowledged.
+// message's sequence number (plus its segment's offset: see "Sequence numbers that never go backwards" below).
+// The cursor moves only over changes the enterprise broker acknowledged.
 import type { EventKind, EventStatus } from '../domain/index.js';
 import type { ReadableDb, WritableDb } from './database.js';
 import { inTransaction, statement } from './statements.js';
@@ -111,4 +112,49 @@ export function countPublishableAfter(db: ReadableDb, afterId: number, filter: E
   const oldest = statement(db, `SELECT h.at FROM event_history h JOIN event e ON e.event_id = h.event_id WHERE h.id > ? AND ${where} ORDER BY h.id LIMIT 1`)
     .get(afterId, ...params) as { at: number } | undefined;
   return { count, oldestAt: oldest?.at ?? null };
+}
+
+// Sequence numbers that never go backwards, not even after a restore from backup. The history id is the sequence
+// only within one segment: each start of the publisher may open a new segment from the next history id on, with
+// an offset that lifts its sequences above a high-water mark kept outside this file (main/agent/sequenceCeiling.ts).
+// After a restore the history ids of the lost part are handed out again, to other changes; their new segment puts
+// their sequences above anything ever published. Rows from before the segment keep their old sequences, so a
+// change that was published before the restore and is sent again carries the same sequence as then.
+
+/** From `fromHistoryId` on (until the next segment), sequence = history id + offset. */
+export interface SequenceSegment {
+  readonly fromHistoryId: number;
+  readonly offset: number;
+}
+
+const SEGMENTS_SETTING = 'enterprise.sequenceSegments';
+
+export function readSequenceSegments(db: ReadableDb): SequenceSegment[] {
+  const row = statement(db, 'SELECT value FROM setting WHERE key = ?').get(SEGMENTS_SETTING) as { value: string } | undefined;
+  return row ? (JSON.parse(row.value) as SequenceSegment[]) : [];
+}
+
+/** The sequence of the change with this history id. Segments are in fromHistoryId order. */
+export function sequenceOf(segments: readonly SequenceSegment[], historyId: number): number {
+  let offset = 0;
+  for (const segment of segments) {
+    if (segment.fromHistoryId > historyId) break;
+    offset = segment.offset;
+  }
+  return historyId + offset;
+}
+
+/**
+ * Makes every change after the newest history row get a sequence above `ceiling` (the highest sequence that may
+ * have been published, as kept outside this file), opening a new segment when needed; returns the segments.
+ */
+export function liftSequencesAbove(db: WritableDb, ceiling: number): SequenceSegment[] {
+  return inTransaction(db, () => {
+    const segments = readSequenceSegments(db);
+    const newest = (statement(db, 'SELECT COALESCE(MAX(id), 0) AS id FROM event_history').get() as { id: number }).id;
+    if (sequenceOf(segments, newest + 1) > ceiling) return segments;
+    const next = [...segments.filter((s) => s.fromHistoryId <= newest), { fromHistoryId: newest + 1, offset: ceiling - newest }];
+    statement(db, 'INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(SEGMENTS_SETTING, JSON.stringify(next));
+    return next;
+  });
 }

@@ -145,3 +145,68 @@ export function oldestPendingCreatedAt(db: ReadableDb): number | null {
       UNION ALL SELECT (SELECT created_at FROM event WHERE status = 'sending' ORDER BY id LIMIT 1))`).get() as { t: number | null };
   return row.t;
 }
+
+// ---- Sync engine (issue 5): the reads its planner needs, each one index range. ----
+
+/** Ready events with afterId < id <= upToId, oldest first: the backlog (up to the drain's start) or the live part. */
+export function listReadyBetween(db: ReadableDb, afterId: number, upToId: number, limit: number): StoredEvent[] {
+  return (statement(db, "SELECT * FROM event WHERE status = 'ready' AND id > ? AND id <= ? ORDER BY id LIMIT ?").all(afterId, upToId, limit) as EventRow[]).map(toStoredEvent);
+}
+
+/** The newest event's row id (0 when empty): where a drain's backlog ends and live events begin. */
+export function maxEventId(db: ReadableDb): number {
+  return (statement(db, 'SELECT MAX(id) AS id FROM event').get() as { id: number | null }).id ?? 0;
+}
+
+/** Not yet posted or voided; a correction awaiting a second supervisor's approval is unfinished too. */
+const UNFINISHED_STATUSES = ['mapped', 'ready', 'sending', 'exception', 'pending_approval'] as const;
+const UNFINISHED = `(${UNFINISHED_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+/** Row id of the order's oldest final confirmation not yet posted or voided, or null (index event_unfinished_final). */
+export function firstUnfinishedFinalId(db: ReadableDb, orderId: string): number | null {
+  const row = statement(db, `SELECT id FROM event INDEXED BY event_unfinished_final
+    WHERE order_id = ? AND status IN ${UNFINISHED} AND json_extract(body, '$.final') = 1 ORDER BY id LIMIT 1`).get(orderId) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+/** True when the order has an event older than beforeId that is not yet posted or voided (a final must wait for it). */
+export function hasUnfinishedBefore(db: ReadableDb, orderId: string, beforeId: number): boolean {
+  // One probe per status through event_status_order: finals are rare, and the pending statuses are the small part.
+  for (const status of UNFINISHED_STATUSES) {
+    const row = statement(db, 'SELECT 1 FROM event WHERE status = ? AND order_id = ? AND id < ? LIMIT 1').get(status, orderId, beforeId);
+    if (row) return true;
+  }
+  return false;
+}
+
+export interface PostedOperationTotal {
+  readonly operation: string;
+  readonly unit: string;
+  readonly yieldQty: number;
+  readonly scrapQty: number;
+  readonly events: number;
+}
+
+/** What PlantDesk posted for one order, per operation (reconciliation): posted confirmations summed. */
+export function postedTotalsByOperation(db: ReadableDb, orderId: string): PostedOperationTotal[] {
+  return statement(db, `SELECT json_extract(body, '$.operation') AS operation, json_extract(body, '$.unit') AS unit,
+      ROUND(SUM(json_extract(body, '$.yieldQty')), 3) AS yieldQty, ROUND(SUM(json_extract(body, '$.scrapQty')), 3) AS scrapQty, COUNT(*) AS events
+    FROM event WHERE order_id = ? AND status = 'posted' AND kind = 'confirmation' GROUP BY 1, 2 ORDER BY 1`).all(orderId) as PostedOperationTotal[];
+}
+
+/**
+ * moveEvent for the sync engine's batches, where the current status is known (it set it itself): one UPDATE with
+ * RETURNING instead of a SELECT and an UPDATE. An event not in `from` falls back to moveEvent, which names the
+ * status it is in (IllegalTransitionError) or that it does not exist.
+ */
+export function moveEventFrom(db: WritableDb, eventId: string, from: EventStatus, change: TransitionInput): void {
+  if (!canTransition(from, change.to)) throw new IllegalTransitionError(eventId, from, change.to);
+  inTransaction(db, () => {
+    const row = statement(db,
+      `UPDATE event SET status = ?, updated_at = ?, reasons = COALESCE(?, reasons), erp_document = COALESCE(?, erp_document)
+       WHERE event_id = ? AND status = ? RETURNING correlation_id`,
+    ).get(change.to, change.at, change.reasons ? JSON.stringify(change.reasons) : null, change.erpDocument ?? null, eventId, from) as { correlation_id: string } | undefined;
+    if (!row) return moveEvent(db, eventId, change);
+    insertHistory(db, eventId, from, change.to, change.at, change.actor, change.reason ?? null, row.correlation_id);
+  });
+}

@@ -1,11 +1,17 @@
 // Opening the store at start: PRAGMA quick_check first; a damaged file is moved aside (never deleted) and the
 // newest backup that passes its own check takes its place, else the store starts empty. Then the usual pragmas
-// and migrations (database.ts). The caller logs and shows what happened (Health.store).
+// and migrations (database.ts). The caller logs and shows what happened (Health.store). The agent runs the same
+// check on a worker thread instead when no migration is due (backgroundCheck.ts), and recovers through
+// recoverDamagedStore when that check finds damage.
 import Database from 'better-sqlite3';
 import { existsSync, renameSync } from 'node:fs';
 import { listBackups, removeDbFiles, restoreBackup, fileStamp } from './backup.js';
 import { configureAndMigrate, defaultBackupDir, schemaVersion, type MigrationReport, type OpenDatabaseOptions, type ReadableDb, type WritableDb } from './database.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { appendAudit } from './audit.js';
+import { setCountersAsideAfterRestore, type DroppedIncrements } from './counters.js';
+import { liftSequencesAbove } from './enterpriseOutbox.js';
+import { readSequenceCeiling, sequenceCeilingFile } from './sequenceCeiling.js';
 import { statement } from './statements.js';
 
 export interface StoreRecovery {
@@ -26,6 +32,13 @@ export interface StoreRecovery {
    * before posting it: any of them may have been posted after the backup was taken.
    */
   readonly readBack: number;
+  /**
+   * OPC UA counters whose last value came from the backup: their next reading is a new baseline and the gap is
+   * reported then (counters.ts). Absent in records written before this was kept.
+   */
+  readonly countersRebaselined?: number;
+  /** Unconfirmed counter increments found in the backup, dropped rather than maybe confirmed twice (audited). */
+  readonly droppedIncrements?: readonly DroppedIncrements[];
 }
 
 export interface OpenStoreOptions extends OpenDatabaseOptions {
@@ -72,9 +85,9 @@ function check(file: string): Checked {
     db = new Database(file, { readonly: true });
     const problems = quickCheck(db);
     const version = problems.length === 0 ? schemaVersion(db) : 0;
-    return { problem: problems.length === 0 ? null : shorten(problems.join('; ')), schemaVersion: version, ms: performance.now() - started };
+    return { problem: problems.length === 0 ? null : shortenFindings(problems.join('; ')), schemaVersion: version, ms: performance.now() - started };
   } catch (error) {
-    if (isCorruption(error)) return { problem: shorten((error as Error).message), schemaVersion: 0, ms: performance.now() - started };
+    if (isCorruption(error)) return { problem: shortenFindings((error as Error).message), schemaVersion: 0, ms: performance.now() - started };
     throw error;
   } finally {
     if (db?.open) db.close();
@@ -82,13 +95,12 @@ function check(file: string): Checked {
 }
 
 /** One line, at most 500 characters: quick_check's findings come as lines headed by '*** in database main ***'. */
-function shorten(text: string): string {
+export function shortenFindings(text: string): string {
   const line = text.replace(/\*\*\* in database \w+ \*\*\*/g, '').replace(/\s+/g, ' ').trim();
   return line.length > 500 ? `${line.slice(0, 497)}...` : line;
 }
 
 export function openStore(file: string, options: OpenStoreOptions = {}): OpenedStore {
-  const now = options.now ?? Date.now;
   const backupDir = options.backupDir ?? defaultBackupDir(file);
   if (!existsSync(file)) {
     // A missing file is a new installation (or one deliberately emptied): start empty, never restore by guess.
@@ -98,7 +110,17 @@ export function openStore(file: string, options: OpenStoreOptions = {}): OpenedS
   }
   const checked = check(file);
   if (checked.problem === null) return { ...configureAndMigrate(new Database(file), file, { ...options, backupDir }), recovery: null, checkMs: checked.ms };
+  return { ...recoverDamagedStore(file, checked.problem, { ...options, backupDir }), checkMs: checked.ms };
+}
 
+/**
+ * A damaged file found (by the check above, or by the background check once the agent closed its connection):
+ * the file moves aside with its -wal and -shm, the newest backup passing its own check is restored (else the
+ * store starts empty), then the pragmas and migrations, the read-back of `ready` events and the record of it all.
+ */
+export function recoverDamagedStore(file: string, problem: string, options: OpenStoreOptions = {}): OpenedStore {
+  const now = options.now ?? Date.now;
+  const backupDir = options.backupDir ?? defaultBackupDir(file);
   const at = now();
   const damagedFileKeptAt = `${file}.damaged-${fileStamp(at)}`;
   moveAside(file, damagedFileKeptAt);
@@ -115,12 +137,17 @@ export function openStore(file: string, options: OpenStoreOptions = {}): OpenedS
     unusableBackups.push(backup.file);
   }
   const opened = configureAndMigrate(new Database(file), file, { ...options, backupDir });
+  // Before the first write to the restored file: its history ids after the backup will be handed out again, to
+  // other changes, so their enterprise sequences start above the mark kept outside the file (enterpriseOutbox.ts).
+  if (restored) liftSequencesAbove(opened.db, readSequenceCeiling(sequenceCeilingFile(file)));
   const readBack = restored ? readBackReadyEvents(opened.db, at, restored.file) : 0;
+  const counters = restored ? setCountersAside(opened.db, at, restored.file) : { counters: 0, dropped: [] };
   const recovery: StoreRecovery = {
-    at, problem: checked.problem, damagedFileKeptAt, recoveredFrom: restored?.file ?? null, backupTakenAt: restored?.at ?? null, unusableBackups, readBack,
+    at, problem, damagedFileKeptAt, recoveredFrom: restored?.file ?? null, backupTakenAt: restored?.at ?? null, unusableBackups, readBack,
+    countersRebaselined: counters.counters, droppedIncrements: counters.dropped,
   };
   saveRecovery(opened.db, recovery);
-  return { ...opened, recovery, checkMs: checked.ms };
+  return { ...opened, recovery, checkMs: 0 };
 }
 
 function moveAside(file: string, target: string): void {
@@ -141,6 +168,24 @@ function readBackReadyEvents(db: WritableDb, at: number, backup: string): number
     statement(db, `INSERT INTO event_history (event_id, from_status, to_status, at, actor, reason, correlation_id)
       SELECT event_id, 'ready', 'sending', ?, 'system', ?, correlation_id FROM event WHERE status = 'ready' ORDER BY id`).run(at, reason);
     return statement(db, "UPDATE event SET status = 'sending', updated_at = ? WHERE status = 'ready'").run(at).changes;
+  })();
+}
+
+/**
+ * The backup's counter values are older than what was counted (and maybe posted) since: set aside so each
+ * counter's next reading is a baseline (counters.ts); the backup's unconfirmed increments are dropped, each with
+ * an audit entry naming what to reconcile against the ERP.
+ */
+function setCountersAside(db: WritableDb, at: number, backup: string): { counters: number; dropped: DroppedIncrements[] } {
+  return db.transaction(() => {
+    const result = setCountersAsideAfterRestore(db, backup, at);
+    for (const d of result.dropped) {
+      appendAudit(db, {
+        at, actor: 'system', action: 'counter.increments.dropped', subject: `${d.source}/${d.line}`, before: { good: d.good, scrap: d.scrap, orderId: d.orderId },
+        reason: `restored from backup ${backup}: these counted parts were not confirmed in the backup but may have been confirmed and posted after it; reconcile with the ERP`,
+      });
+    }
+    return result;
   })();
 }
 

@@ -12,6 +12,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 npm run build
+# Electronegativity over main/shell and the built renderer: its report is part of the CI output (issue 8).
+npm run electronegativity
 npm run lint
 npx vitest run --project unit
 npx vitest run --project integration

@@ -1,5 +1,7 @@
 // A node-opcua server for benchmarks, in its own process: N Double variables (ns=1;s=Load.<i>) that all change
-// every intervalMs. Prints "READY <endpoint>" when listening. Usage: node opcuaLoadServer.js N INTERVAL_MS PKI_DIR
+// every intervalMs, to tick + i/N: the whole part says which tick a value belongs to, so a client can count how
+// many of the values of chosen ticks it received (bench/opcua.ts). Prints "READY <endpoint>" when listening.
+// Usage: node opcuaLoadServer.js N INTERVAL_MS PKI_DIR
 import { join } from 'node:path';
 import { DataType, OPCUACertificateManager, OPCUAServer, StatusCodes, Variant, type UAVariable } from 'node-opcua';
 
@@ -34,7 +36,7 @@ setInterval(() => {
   tick++;
   const now = new Date();
   for (let i = 0; i < variables.length; i++) {
-    variables[i]!.setValueFromSource(new Variant({ dataType: DataType.Double, value: tick + i / 1000 }), StatusCodes.Good, now);
+    variables[i]!.setValueFromSource(new Variant({ dataType: DataType.Double, value: tick + i / variables.length }), StatusCodes.Good, now);
   }
 }, intervalMs);
 await server.start();

@@ -1,6 +1,7 @@
 // Transport failures of any HTTP-based ERP adapter turned into ErpError: was the request certainly not sent
 // (transient), or may the ERP have received it (ambiguous, read back first)? Plus Retry-After parsing.
 import { ErpError } from './adapter.js';
+import { requestSentOf } from './nodeFetch.js';
 
 /**
  * Error codes raised before a single byte of the request left the machine: name resolution, connect,
@@ -49,6 +50,11 @@ export function transportError(error: unknown, ctx: TransportContext): ErpError 
     ? `The ERP did not answer within ${Math.round(ctx.timeoutMs / 1000)} s`
     : `The connection to the ERP broke (${describe(error, code)})`;
   if (!ctx.modifying) return new ErpError(`${what} while trying to ${ctx.action}; PlantDesk will try again.`, 'transient');
+  // nodeFetch knows whether the last byte of the request had left; a request cut off before that cannot have
+  // been processed (the ERP never saw a complete request). Unknown (another fetch): assume it may have been.
+  if (requestSentOf(error) === false) {
+    return new ErpError(`${what} before PlantDesk had finished sending the request to ${ctx.action}; it was not posted and PlantDesk will try again.`, 'transient');
+  }
   return new ErpError(
     `${what} after PlantDesk sent the request to ${ctx.action}. It may have been posted: PlantDesk checks the ERP before sending it again.`,
     'ambiguous',

@@ -1,5 +1,7 @@
-// One HTTP exchange with SAP Gateway: base URL and sap-client, Basic auth, JSON accept, timeout, optional
-// session cookies. HTTP statuses come back to the caller; transport failures throw ErpError.
+// One HTTP exchange with SAP Gateway: base URL and sap-client, authentication (basic or OAuth2, repeated once
+// with a fresh token after 401), JSON accept, timeout, optional session cookies. HTTP statuses come back to the
+// caller; transport failures throw ErpError.
+import type { ErpAuth } from './auth.js';
 import type { CookieJar } from './csrf.js';
 import { transportError } from './httpFailure.js';
 import { queryString } from './odataJson.js';
@@ -7,8 +9,7 @@ import { queryString } from './odataJson.js';
 export interface SapHttpOptions {
   readonly baseUrl: string;
   readonly sapClient?: string;
-  readonly username?: string;
-  readonly password?: string;
+  readonly auth: ErpAuth;
   readonly timeoutMs: number;
   readonly fetchImpl: typeof fetch;
 }
@@ -24,6 +25,8 @@ export interface SapRequest {
   readonly action: string;
   /** Session cookies to send and to update from Set-Cookie (the CSRF flow); plain reads go without. */
   readonly cookies?: CookieJar;
+  /** Content-Type of the body; default application/json. */
+  readonly contentType?: string;
 }
 
 export interface SapResponse {
@@ -34,21 +37,27 @@ export interface SapResponse {
 }
 
 export class SapHttp {
-  private readonly authorization: string | undefined;
+  constructor(private readonly options: SapHttpOptions) {}
 
-  constructor(private readonly options: SapHttpOptions) {
-    const { username, password } = options;
-    this.authorization =
-      username === undefined && password === undefined
-        ? undefined
-        : `Basic ${Buffer.from(`${username ?? ''}:${password ?? ''}`, 'utf8').toString('base64')}`;
+  get timeoutMs(): number {
+    return this.options.timeoutMs;
   }
 
   async send(req: SapRequest): Promise<SapResponse> {
+    const authorization = await this.options.auth.authorization();
+    const res = await this.once(req, authorization);
+    // A 401 means the ERP did not process the request, so one repeat with a fresh token is safe.
+    if (res.status === 401 && (await this.options.auth.refresh(authorization))) {
+      return this.once(req, await this.options.auth.authorization());
+    }
+    return res;
+  }
+
+  private async once(req: SapRequest, authorization: string | undefined): Promise<SapResponse> {
     const url = this.urlOf(req);
     const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
-    if (this.authorization !== undefined) headers['Authorization'] = this.authorization;
-    if (req.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (authorization !== undefined) headers['Authorization'] = authorization;
+    if (req.body !== undefined) headers['Content-Type'] = req.contentType ?? 'application/json';
     const cookie = req.cookies?.header();
     if (cookie !== undefined) headers['Cookie'] = cookie;
     const modifying = req.method === 'POST';

@@ -2,6 +2,7 @@
 // has committed it, so the broker keeps (and redelivers) anything PlantDesk has not made durable.
 // Transports and TLS are built in transport.ts, reconnects follow backoff.ts, status words come from errors.ts.
 import mqtt, { type MqttClient } from 'mqtt';
+import { AckQueue } from './ackQueue.js';
 import { Backoff, DEFAULT_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { describeBrokerDisconnect, describeMqttError, displayUrl, subscribeFailureReason } from './errors.js';
 import { LinkStatus, type MqttStatusListener } from './linkStatus.js';
@@ -166,7 +167,15 @@ export function startMqttSource(options: MqttSourceOptions, sink: MqttMessageSin
   // succeeds. Acknowledging inside the callback would mean one commit per message; instead the callback
   // reports "no ack" (mqtt.js then sends none and moves on) and the PUBACK is written here once the group
   // commit holding the message is durable, in the order the messages arrived (MQTT-4.6.0-2).
-  let ackChain: Promise<void> = Promise.resolve();
+  const failed = (topic: string, error: unknown): void => {
+    status.failed(`could not store a message from ${topic}: ${(error as Error).message}`);
+    // The broker redelivers unacknowledged messages when the session resumes: drop the link to get them back.
+    client.stream?.destroy();
+  };
+  const acks = new AckQueue<MqttClient['stream']>(
+    (stream, messageId) => sendPuback(client, stream, messageId),
+    (error, topic) => failed(topic, error),
+  );
   client.handleMessage = (packet, callback) => {
     if (packet.cmd !== 'publish') return callback();
     const mapping = options.topics.find((t) => topicMatches(t.filter, packet.topic));
@@ -177,18 +186,11 @@ export function startMqttSource(options: MqttSourceOptions, sink: MqttMessageSin
       payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
       receivedAt: Date.now(),
     });
-    const failed = (error: unknown): void => {
-      status.failed(`could not store a message from ${packet.topic}: ${(error as Error).message}`);
-      // The broker redelivers unacknowledged messages when the session resumes: drop the link to get them back.
-      client.stream?.destroy();
-    };
     if (packet.qos === 0 || packet.messageId === undefined) {
-      committed.catch(failed);
+      committed.catch((error: unknown) => failed(packet.topic, error));
       return callback();
     }
-    const stream = client.stream;
-    const messageId = packet.messageId;
-    ackChain = ackChain.then(() => committed.then(() => sendPuback(client, stream, messageId), failed));
+    acks.add(client.stream, packet.messageId, committed, packet.topic);
     callback(ACK_LATER);
   };
 
@@ -198,7 +200,7 @@ export function startMqttSource(options: MqttSourceOptions, sink: MqttMessageSin
       clearTimeout(reconnectTimer);
       clearTimeout(resubscribeTimer);
       // Acknowledge what gets committed in the next moments before leaving; anything later is redelivered.
-      await Promise.race([ackChain, new Promise((resolve) => setTimeout(resolve, STOP_ACK_WAIT_MS).unref())]);
+      await Promise.race([acks.drained(), new Promise((resolve) => setTimeout(resolve, STOP_ACK_WAIT_MS).unref())]);
       await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
       status.stopped();
     },

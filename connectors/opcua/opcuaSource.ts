@@ -3,7 +3,7 @@
 // Before it connects, a source checks its security settings, discovers the server's endpoints, picks the one
 // matching its mode and policy and checks the server certificate against PlantDesk's PKI (security.ts, pki.ts).
 import {
-  AttributeIds, ClientMonitoredItem, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, TimestampsToReturn,
+  AttributeIds, DataChangeFilter, DataChangeTrigger, DeadbandType, OPCUAClient, TimestampsToReturn,
   type ClientSession, type ClientSubscription, type DataValue, type EndpointDescription,
 } from 'node-opcua';
 import type { ConnectionState } from '../../domain/index.js';
@@ -12,6 +12,8 @@ import { describeCertificate } from './certificateInfo.js';
 import { discoverEndpoints } from './discovery.js';
 import { IdentityConfigError, toUserIdentityInfo } from './identity.js';
 import { SubscriptionWatchdog } from './subscriptionWatchdog.js';
+import { writeNodeValue, type WriteOutcome, type WritePlan } from './writeNode.js';
+import { OpcuaWriteError, type WriteValue } from './writeValue.js';
 import { OPCUA_APPLICATION_NAME, OpcuaPki } from './pki.js';
 import {
   effectiveSecurity, identityRefusal, securityRefusal, securityWarning, selectEndpoint, toMessageSecurityMode,
@@ -26,6 +28,13 @@ export interface OpcuaSignal {
   readonly nodeId: string;
 }
 
+/** A node the configuration lets PlantDesk write: a line's dispatchOrder, or an entry of the source's writable list. */
+export interface OpcuaWritableNode {
+  readonly nodeId: string;
+  /** e.g. "L1 dispatchOrder", or the name given in writable:; used in messages and the audit log. */
+  readonly label: string;
+}
+
 /**
  * @example startOpcuaSource({ name: 'plc', endpoint: 'opc.tcp://10.0.0.5:4840', securityMode: 'SignAndEncrypt',
  *   securityPolicy: 'Basic256Sha256', samplingIntervalMs: 500, publishingIntervalMs: 1000, signals, pki }, sink, onStatus)
@@ -36,6 +45,8 @@ export interface OpcuaSourceOptions extends OpcuaSecuritySettings {
   readonly samplingIntervalMs: number;
   readonly publishingIntervalMs: number;
   readonly signals: readonly OpcuaSignal[];
+  /** Nodes that may be written (write()); none when absent. Every other node is refused before anything is sent. */
+  readonly writable?: readonly OpcuaWritableNode[];
   /** Values the server queues per monitored item between publishes. Default 10. */
   readonly queueSize?: number;
   /** Absolute deadband on the counters (roles good and scrap). Default 0: every change. */
@@ -68,6 +79,12 @@ export class OpcuaNotConnectedError extends Error {}
 export interface OpcuaSource {
   /** The children of a node (default the Objects folder); throws OpcuaNotConnectedError while not connected. */
   browse(nodeId?: string): Promise<BrowseChildren>;
+  /**
+   * Writes one value to a configured writable node (writeNode.ts): OpcuaWriteError before anything is sent when the
+   * node is not writable in the configuration or the value does not fit its DataType; OpcuaNotConnectedError while
+   * the connection is down (a write is never held for later). `beforeWrite` runs just before the write is sent.
+   */
+  write(nodeId: string, value: WriteValue, beforeWrite: (plan: WritePlan) => void): Promise<WriteOutcome>;
   /** Tries again now if the source is waiting between attempts (after a certificate was trusted, for example). */
   reconnect(): void;
   stop(): Promise<void>;
@@ -86,6 +103,20 @@ function toSampleValue(dataValue: DataValue): number | string | null {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   return null;
+}
+
+/** Monitored items per CreateMonitoredItems request: within what PLC servers accept per call (often 1,000). */
+const CREATE_BATCH = 500;
+
+/** Signals in batches of one filter each: an absolute deadband only on numeric counters (a server refuses one on a string). */
+export function monitoredItemBatches(signals: readonly OpcuaSignal[], deadband: number): { signals: OpcuaSignal[]; filter: DataChangeFilter | null }[] {
+  const isCounter = (s: OpcuaSignal): boolean => deadband > 0 && (s.role === 'good' || s.role === 'scrap');
+  const counters = signals.filter(isCounter);
+  const others = signals.filter((s) => !isCounter(s));
+  const filter = new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: DeadbandType.Absolute, deadbandValue: deadband });
+  const chunks = (list: OpcuaSignal[], f: DataChangeFilter | null) =>
+    Array.from({ length: Math.ceil(list.length / CREATE_BATCH) }, (_, i) => ({ signals: list.slice(i * CREATE_BATCH, (i + 1) * CREATE_BATCH), filter: f }));
+  return [...chunks(counters, filter), ...chunks(others, null)];
 }
 
 /** Publishing intervals a subscription may stay quiet before it must send a keep-alive. */
@@ -110,6 +141,14 @@ function describeConnectFailure(error: Error, pki: OpcuaPki): Failure {
   return { state: 'disconnected', needsAction: false, message: `cannot connect: ${message}` };
 }
 
+/** Names what the node is to this source, if anything, and how to make a node writable. */
+function notWritableMessage(options: OpcuaSourceOptions, nodeId: string): string {
+  const mapped = options.signals.find((s) => s.nodeId === nodeId);
+  const writable = (options.writable ?? []).map((w) => `${w.nodeId} (${w.label})`).join(', ') || 'none';
+  const what = mapped ? `is mapped as ${mapped.line} ${mapped.role} on source ${options.name} but not marked writable` : `is not in the configuration of source ${options.name}`;
+  return `${nodeId} ${what}; writable nodes: ${writable} (a line's dispatchOrder or the source's writable: list)`;
+}
+
 export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaSampleSink, onStatus: OpcuaStatusListener, onWarning?: OpcuaWarningListener): Promise<OpcuaSource> {
   if (!options.pki && !options.pkiDir) throw new Error(`OPC UA source ${options.name}: give pki or pkiDir`);
   const ownPki = options.pki ? undefined : await OpcuaPki.open(options.pkiDir!);
@@ -119,6 +158,7 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
     onStatus('error', refusal);
     return {
       browse: () => Promise.reject(new OpcuaNotConnectedError(`OPC UA source ${options.name} is not connected: ${refusal}`)),
+      write: () => Promise.reject(new OpcuaNotConnectedError(`OPC UA source ${options.name} is not connected: ${refusal}`)),
       reconnect: () => undefined,
       stop: async () => ownPki?.dispose(),
     };
@@ -136,6 +176,8 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
   let session: ClientSession | undefined;
   let subscription: ClientSubscription | undefined;
   let lastProblem = 'not connected yet';
+  /** The channel is up (node-opcua holds requests made while it repairs a connection: writes must not be). */
+  let channelUp = false;
   let wake: (() => void) | undefined;
 
   const sleep = (ms: number): Promise<void> =>
@@ -149,7 +191,8 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
       wake = done;
     });
 
-  const subscribe = async (s: ClientSession): Promise<void> => {
+  /** Subscribes to every signal; answers the items the server refused (e.g. an unknown node id). */
+  const subscribe = async (s: ClientSession): Promise<string[]> => {
     subscription = await s.createSubscription2({
       requestedPublishingInterval: options.publishingIntervalMs,
       requestedLifetimeCount: 100,
@@ -160,19 +203,17 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
     });
     // Every publish response, data or keep-alive, shows the subscription is alive on the server.
     subscription.on('raw_notification', () => watchdog.alive());
-    const deadband = options.deadband ?? 0;
-    for (const signal of options.signals) {
-      // A deadband only on numeric counters: a server refuses one on a string node (state, order).
-      const filter = deadband > 0 && (signal.role === 'good' || signal.role === 'scrap')
-        ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: DeadbandType.Absolute, deadbandValue: deadband })
-        : null;
-      const item = ClientMonitoredItem.create(
-        subscription,
-        { nodeId: signal.nodeId, attributeId: AttributeIds.Value },
-        { samplingInterval: options.samplingIntervalMs, discardOldest: true, queueSize: options.queueSize ?? 10, filter },
+    // Items are created in batches, one CreateMonitoredItems request each, and awaited: one request per item made
+    // 10,000 items take seconds after the source said connected (bench opcua), and a PLC limits the items per call.
+    const problems: string[] = [];
+    for (const batch of monitoredItemBatches(options.signals, options.deadband ?? 0)) {
+      const group = await subscription.monitorItems(
+        batch.signals.map((signal) => ({ nodeId: signal.nodeId, attributeId: AttributeIds.Value })),
+        { samplingInterval: options.samplingIntervalMs, discardOldest: true, queueSize: options.queueSize ?? 10, filter: batch.filter },
         TimestampsToReturn.Both,
       );
-      item.on('changed', (dataValue: DataValue) => {
+      group.on('changed', (_item: unknown, dataValue: DataValue, index: number) => {
+        const signal = batch.signals[index]!;
         const receivedAt = Date.now();
         try {
           sink({ source: options.name, signal, value: toSampleValue(dataValue), sourceTime: dataValue.sourceTimestamp?.getTime() ?? receivedAt, receivedAt });
@@ -180,8 +221,11 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
           onStatus('error', `could not store a value of ${signal.nodeId}: ${(error as Error).message}`);
         }
       });
-      item.on('err', (message: string) => onStatus('error', `${signal.nodeId}: ${message}`));
+      group.monitoredItems.forEach((item, i) => {
+        if (item.statusCode.isNotGood()) problems.push(`${batch.signals[i]!.nodeId}: ${item.statusCode.toString()}`);
+      });
     }
+    return problems;
   };
 
   /** Checks the server certificate of the chosen endpoint; returns a failure, or the certificate to pin. */
@@ -243,19 +287,22 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
     });
     client = c;
     c.on('connection_lost', () => {
+      channelUp = false;
       watchdog.pause();
       onStatus('disconnected', 'connection to the OPC UA server lost');
     });
     c.on('connection_reestablished', () => {
       // node-opcua now repairs the session and subscription; if they stay silent, the watchdog starts afresh.
+      channelUp = true;
       watchdog.resume();
       onStatus('connected');
     });
+    let refusedItems: string[] = [];
     c.on('backoff', (retry: number, delay: number) => onStatus('connecting', `connect attempt ${retry} failed; next in ${Math.round(delay / 1000)} s`));
     try {
       await c.connect(options.endpoint);
       session = await c.createSession(userIdentity);
-      await subscribe(session);
+      refusedItems = await subscribe(session);
     } catch (error) {
       subscription = undefined;
       session = undefined;
@@ -266,14 +313,18 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
     }
     if (stopped) return null;
     lastProblem = '';
+    channelUp = true;
     watchdog.resume();
     onStatus('connected');
+    // The other items deliver; the refused ones stay on the connection until the configuration is fixed.
+    if (refusedItems.length > 0) onStatus('error', `the server refused ${refusedItems.length} monitored item(s): ${refusedItems.join('; ')}`);
     return null;
   };
 
   /** The subscription went silent while the channel is up: drop client, session and subscription, connect anew. */
   const recover = async (silentForMs: number): Promise<void> => {
     watchdog.pause();
+    channelUp = false;
     const [c, s, sub] = [client, session, subscription];
     client = undefined;
     session = undefined;
@@ -287,6 +338,7 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
   };
   const watchdog = new SubscriptionWatchdog({ keepAlivePeriodMs: options.publishingIntervalMs * KEEP_ALIVE_COUNT, onSilent: recover });
 
+  const writable = new Map((options.writable ?? []).map((w) => [w.nodeId, w]));
   const offTrusted = pki.onTrusted(() => wake?.());
   const run = async (): Promise<void> => {
     let failures = 0;
@@ -307,6 +359,17 @@ export async function startOpcuaSource(options: OpcuaSourceOptions, sink: OpcuaS
     async browse(nodeId) {
       if (!session || !client) throw new OpcuaNotConnectedError(`OPC UA source ${options.name} is not connected${lastProblem ? `: ${lastProblem}` : ''}`);
       return browseChildren(session, nodeId);
+    },
+    async write(nodeId, value, beforeWrite) {
+      const target = writable.get(nodeId);
+      if (!target) throw new OpcuaWriteError('not_writable', notWritableMessage(options, nodeId));
+      const connectedSession = (): ClientSession => {
+        if (!session || !client || !channelUp || session.isReconnecting) {
+          throw new OpcuaNotConnectedError(`OPC UA source ${options.name} is not connected${lastProblem ? `: ${lastProblem}` : ''}; the write to ${nodeId} was not sent (it is never held for later)`);
+        }
+        return session;
+      };
+      return writeNodeValue(connectedSession(), nodeId, value, { beforeWrite, assertConnected: () => void connectedSession() });
     },
     reconnect() {
       wake?.();

@@ -95,9 +95,53 @@ export function mapMesMessage(type: MesMessageType, payload: string): MappingRes
   const parsed = parseJson(payload);
   if (!parsed.ok) return parsed;
   const sourceId = messageIdOf(parsed.value);
-  const result = type === 'confirmation' ? mapConfirmation(parsed.value) : mapQuality(parsed.value);
+  const fast = sourceId === undefined ? undefined : type === 'confirmation' ? confirmationInOnePass(parsed.value) : qualityInOnePass(parsed.value);
+  if (fast) return { ok: true, event: fast, sourceId: sourceId! };
+  return inTwoSteps(type, parsed.value, sourceId);
+}
+
+/** The reference path alone (MES schema, then canonical), for tests that hold the one-pass path to it. */
+export function mapMesMessageInTwoSteps(type: MesMessageType, payload: string): MappingResult {
+  const parsed = parseJson(payload);
+  if (!parsed.ok) return parsed;
+  return inTwoSteps(type, parsed.value, messageIdOf(parsed.value));
+}
+
+function inTwoSteps(type: MesMessageType, value: unknown, sourceId: string | undefined): MappingResult {
+  const result = type === 'confirmation' ? mapConfirmation(value) : mapQuality(value);
   if (!result.success) return { ok: false, reason: result.error, ...(sourceId ? { sourceId } : {}) };
   return { ok: true, event: result.event, sourceId: result.sourceId };
+}
+
+/**
+ * The common case in one zod pass instead of two. The canonical schema checks every field the MES schema checks,
+ * with the same types and more (limits, formats), so a message it accepts once the MES defaults are filled in
+ * (scrap 0, final false) and whose messageId is valid is one the two steps accept, with the same event. Anything
+ * it refuses takes the two steps (mapConfirmation), whose reasons name the fields as the MES sent them.
+ * test/unit/domain/mesJson.test.ts holds both paths to the same results.
+ */
+function confirmationInOnePass(value: unknown): CanonicalEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  const canonical = ProductionConfirmationSchema.safeParse({
+    kind: 'confirmation', plant: m.plant, line: m.line, orderId: m.orderId, operation: m.operation,
+    workCenter: m.workCenter, material: m.material, yieldQty: m.yield, scrapQty: m.scrap === undefined ? 0 : m.scrap, unit: m.unit,
+    final: m.final === undefined ? false : m.final, start: m.start, end: m.end,
+  });
+  return canonical.success ? canonical.data : undefined;
+}
+
+/** The same for quality results: `result` must be 'pass' or 'fail' (the MES enum) before it becomes `passed`. */
+function qualityInOnePass(value: unknown): CanonicalEvent | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  if (m.result !== 'pass' && m.result !== 'fail') return undefined;
+  const canonical = QualityResultSchema.safeParse({
+    kind: 'quality', plant: m.plant, line: m.line, orderId: m.orderId, operation: m.operation,
+    characteristic: m.characteristic, value: m.value, unit: m.unit, lowerLimit: m.lowerLimit,
+    upperLimit: m.upperLimit, passed: m.result === 'pass', defectCode: m.defectCode, inspectedAt: m.inspectedAt,
+  });
+  return canonical.success ? canonical.data : undefined;
 }
 
 type Mapped = { success: true; event: CanonicalEvent; sourceId: string } | { success: false; error: string };

@@ -2,11 +2,14 @@
 // PlantDesk API. Plain Node: the same agent runs headless (`plantdesk console`) or in Electron's utility process.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createSapODataAdapter } from '../../connectors/erp/index.js';
+import { createErpAdapter } from '../../connectors/erp/index.js';
 import { startMqttSource, type MqttSource } from '../../connectors/mqtt/index.js';
 // node-opcua costs about 1 s of start-up to import: loaded only when it is needed (loadOpcua below).
 import type { OpcuaPki, OpcuaSignal, OpcuaSource } from '../../connectors/opcua/index.js';
-import { maintainStatusCounts, openStore, readEnterpriseCursor, type WritableDb } from '../../local-store/index.js';
+import { maintainStatusCounts, readEnterpriseCursor, type StoreOpening, type WritableDb } from '../../local-store/index.js';
+import type { SparkplugNodeInfo } from '../../domain/index.js';
+import type { ServedApi } from './apiDispatch.js';
+import { startCheckedAgent, type StartGate } from './agentStart.js';
 import { StoreMaintenance } from './maintenance.js';
 import { ApiService } from './apiService.js';
 import type { AgentConfig } from './config/schema.js';
@@ -20,13 +23,21 @@ import { mapperFromConfig, unitTableFromConfig } from './mapping.js';
 import { Replayer } from './replay.js';
 import { LineMonitor } from './lineMonitor.js';
 import { OrderCache } from './orderCache.js';
-import type { OpcuaAdmin } from './opcuaAdmin.js';
+import { ExceptionsService } from './exceptions/index.js';
+import type { OpcuaAdmin, OpcuaAdminApi } from './opcuaAdmin.js';
 import type { Logger } from './logger.js';
 import { SyncEngine } from './syncEngine.js';
 import { startSparkplugSources } from './sparkplug.js';
 import { EnterprisePublisher } from './enterprisePublisher.js';
 import { ENTERPRISE_CONNECTION_NAME } from './config/enterpriseSchema.js';
+import { opcuaWritableNodes } from './config/opcuaSchema.js';
 import { displayUrl } from '../../connectors/mqtt/index.js';
+import { AuthService } from './auth/authService.js';
+import { DEMO_ACCOUNTS } from './auth/demoAccounts.js';
+import { AgentMetrics } from './metrics.js';
+import { instrumentErpAdapter } from './metricsErp.js';
+import { Diagnostics } from './diagnostics.js';
+import { teeLoggerToRing } from './diagnosticsLog.js';
 
 export interface AgentOptions {
   readonly config: AgentConfig;
@@ -37,7 +48,8 @@ export interface AgentOptions {
 }
 
 export interface Agent {
-  readonly api: ApiService;
+  /** Stays the same object for the agent's life, also when a recovery replaced the agent behind it (agentStart.ts). */
+  readonly api: ServedApi;
   readonly db: WritableDb;
   stop(): Promise<void>;
 }
@@ -58,7 +70,20 @@ export function opcuaPkiDir(dataDir: string): string {
   return join(dataDir, 'pki', 'opcua');
 }
 
+/** The API answers while the store's integrity check runs on a worker; intake starts once it passed (agentStart.ts). */
 export async function startAgent(options: AgentOptions): Promise<Agent> {
+  mkdirSync(options.dataDir, { recursive: true });
+  return startCheckedAgent({
+    file: join(options.dataDir, 'plantdesk.db'), backupDir: storeBackupDir(options), logger: options.logger,
+    start: (store, gate) => startAgentOn(options, store, gate),
+  });
+}
+
+function storeBackupDir(options: AgentOptions): string {
+  return options.config.store.backup.dir ?? join(options.dataDir, 'backups');
+}
+
+async function startAgentOn(options: AgentOptions, store: StoreOpening, gate: StartGate): Promise<Agent | null> {
   const { config, logger } = options;
   mkdirSync(options.dataDir, { recursive: true });
   // PlantDesk's OPC UA PKI (own/, trusted/, issuers/, rejected/): opened at start when OPC UA sources are
@@ -66,14 +91,14 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // certificate to a server's trust list before configuring one, while the agent starts without node-opcua.
   const opcuaRuntime = loadOpcua(opcuaPkiDir(options.dataDir));
   const opcuaNow = config.opcua.length > 0 ? await opcuaRuntime.connector() : undefined;
-  // quick_check first (a damaged file is kept aside and the newest backup restored), a backup before any
-  // migration, then backups and retention on a timer (maintenance.ts).
-  const backupDir = config.store.backup.dir ?? join(options.dataDir, 'backups');
-  const store = openStore(join(options.dataDir, 'plantdesk.db'), { backupDir });
+  // The store was opened by agentStart.ts (a backup before any migration; quick_check then or on a worker), and
+  // backups and retention run on a timer (maintenance.ts).
+  const backupDir = storeBackupDir(options);
   const db = store.db;
   // Queue counts per status kept by triggers on this connection: the dashboard never scans a million-row index.
   maintainStatusCounts(db);
   const maintenance = new StoreMaintenance({ db, config: config.store, backupDir, logger, migration: store.migration, recovery: store.recovery, onChange: () => markDirty(),
+    integrityCheck: gate.integrityCheck,
     // Retention keeps finished events whose changes the enterprise broker has not acknowledged yet.
     ...(config.enterprise ? { publishedHistoryId: () => readEnterpriseCursor(db)?.historyId ?? 0 } : {}) });
   let dirty = true;
@@ -97,11 +122,36 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // told of every group commit that failed for want of space. Its first look runs before any source starts.
   const ingest = new Ingest(db, logger, { orders, mapper, units, counters, onStoreFailure: (error) => capacity.storeFailed(error) });
   const capacity = new CapacityMonitor({ db, intake: ingest, config: config.store, logger, onChange: markDirty });
-  capacity.start();
   const replayer = new Replayer({ db, mapper, logger, orders, units });
   const opcuaByName = new Map<string, OpcuaSource>();
   const opcua = opcuaRuntime.admin({ db, sources: opcuaByName, logger });
-  const api = new ApiService({ db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now(), opcua, replayer, store: maintenance, capacity, ...(enterprise ? { enterprise } : {}), sparkplug: { nodes: () => sparkplug.nodes() } });
+  // Users and sessions: the demo gets its documented accounts; a plant without any gets the first-admin setup code.
+  const auth = new AuthService({ db, config: config.auth, logger, dataDir: options.dataDir });
+  await auth.start(options.demo === true ? DEMO_ACCOUNTS : []);
+  // Issue 7: /metrics read at scrape time (metrics.ts) and the diagnostics bundle (the logger's newest lines in a ring).
+  const metrics = new AgentMetrics();
+  const diagnostics: Diagnostics = new Diagnostics({ config, logs: teeLoggerToRing(logger), health: () => api.getHealth(), queue: () => api.getQueue(), connections: () => connections.list() });
+  // The exceptions workspace (issue 6): the rules over the cached orders and the plant's unit table.
+  const exceptions = new ExceptionsService({ db, findOrder: orders.lookup, ordersLoaded: () => orders.loaded, units, config: config.exceptions, onChange: markDirty });
+  const api = new ApiService({ exceptions, metrics, diagnostics, auth, db, lines, connections, plant: config.plant, version: options.version, demo: options.demo ?? false, startedAt: Date.now(), opcua, replayer, store: maintenance, capacity, ...(enterprise ? { enterprise } : {}), sparkplug: { nodes: () => sparkplugNodes() },
+    // The sync engine starts after the integrity check: until then its status is absent (syncEngine.ts).
+    sync: { status: () => syncEngine?.status(), reconcile: (orderIds) => syncEngine ? syncEngine.reconcile(orderIds) : Promise.reject(new Error('the sync engine has not started')) } });
+  // The API answers from here on. Intake, sync, publish and upkeep start once the integrity check passed; until
+  // then brokers keep what is unacknowledged. Told not to start (damage found): release what started.
+  let sparkplugNodes = (): SparkplugNodeInfo[] => [];
+  let syncEngine: SyncEngine | undefined = undefined;
+  metrics.useSources({
+    queue: () => api.getQueue(), connections: () => connections.list(),
+    // Listing certificates loads node-opcua: only where OPC UA sources are configured.
+    ...(config.opcua.length > 0 ? { certificates: () => opcua.listCertificates() } : {}),
+  });
+  gate.apiReady(api);
+  if (!(await gate.checkPassed())) {
+    await opcuaRuntime.dispose();
+    return null;
+  }
+  enterprise?.start();
+  capacity.start();
 
   const mqttSources: MqttSource[] = config.mqtt.map((source) => {
     const id = connections.register('mqtt', source.name, source.url);
@@ -119,6 +169,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
   // Sparkplug B host connections: every message a raw row (telemetry or rejected), committed before its PUBACK.
   // (The API above reads their nodes only once the agent has started.)
   const sparkplug = startSparkplugSources(config, ingest, logger, connections, markDirty);
+  sparkplugNodes = () => sparkplug.nodes();
 
   const sourceFreshness = new Map<string, ConnectionFreshness>();
   const opcuaSources: OpcuaSource[] = await Promise.all(
@@ -128,7 +179,7 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
       sourceFreshness.set(source.name, status);
       for (const line of source.lines) lines.addLine(line.line, source.name);
       return opcuaNow!.module.startOpcuaSource(
-        { ...source, signals: opcuaSignals(source), pki: opcuaNow!.pki },
+        { ...source, signals: opcuaSignals(source), writable: opcuaWritableNodes(source), pki: opcuaNow!.pki },
         (sample) => {
           // The live view shows a value only once it is committed, so what the screen shows survives a crash.
           ingest.submitOpcua(sample).then(
@@ -157,17 +208,13 @@ export async function startAgent(options: AgentOptions): Promise<Agent> {
     }),
   );
 
-  const erp = createSapODataAdapter({
-    baseUrl: config.erp.baseUrl, timeoutMs: config.erp.timeoutMs,
-    ...(config.erp.sapClient !== undefined ? { sapClient: config.erp.sapClient } : {}),
-    ...(config.erp.username !== undefined ? { username: config.erp.username } : {}),
-    ...(config.erp.password !== undefined ? { password: config.erp.password } : {}),
-  });
+  const erp = instrumentErpAdapter(createErpAdapter(config.erp), metrics.erp);
   const sync = new SyncEngine({
     db, erp, orders, plant: config.plant, ordersRefreshS: config.erp.ordersRefreshS, postIntervalMs: config.erp.postIntervalMs,
-    logger, connections, connectionId: connections.register('erp', 'erp', config.erp.baseUrl), onChange: markDirty, units,
+    logger, connections, connectionId: connections.register('erp', 'erp', config.erp.baseUrl), onChange: markDirty, units, sync: config.sync,
   });
   sync.start();
+  syncEngine = sync;
   maintenance.start();
   counters.start();
   freshness.start(() => {
@@ -220,7 +267,6 @@ function startEnterprise(config: AgentConfig, db: WritableDb, logger: Logger, co
       onChange();
     },
   });
-  publisher.start();
   return publisher;
 }
 
@@ -232,7 +278,7 @@ type OpcuaConnectorModule = typeof import('../../connectors/opcua/index.js');
  */
 function loadOpcua(pkiDir: string): {
   connector(): Promise<{ readonly module: OpcuaConnectorModule; readonly pki: OpcuaPki }>;
-  admin(options: { readonly db: WritableDb; readonly sources: ReadonlyMap<string, OpcuaSource>; readonly logger: Logger }): OpcuaAdmin;
+  admin(options: { readonly db: WritableDb; readonly sources: ReadonlyMap<string, OpcuaSource>; readonly logger: Logger }): OpcuaAdminApi;
   dispose(): Promise<void>;
 } {
   let connector: Promise<{ readonly module: OpcuaConnectorModule; readonly pki: OpcuaPki }> | undefined;
@@ -248,14 +294,14 @@ function loadOpcua(pkiDir: string): {
         admin ??= Promise.all([loadConnector(), import('./opcuaAdmin.js')]).then(([{ pki }, { OpcuaAdmin }]) => new OpcuaAdmin({ ...options, pki }));
         return admin;
       };
-      // ApiService awaits every admin call, so a facade whose methods all return promises serves it.
-      const facade: { [K in 'listCertificates' | 'exportOwnCertificate' | 'browse' | 'trustCertificate']: (...args: Parameters<OpcuaAdmin[K]>) => Promise<Awaited<ReturnType<OpcuaAdmin[K]>>> } = {
+      // Loads node-opcua and the PKI on the first call.
+      return {
         listCertificates: async () => (await load()).listCertificates(),
         exportOwnCertificate: async () => (await load()).exportOwnCertificate(),
         browse: async (query) => (await load()).browse(query),
-        trustCertificate: async (args) => (await load()).trustCertificate(args),
+        trustCertificate: async (args, actor) => (await load()).trustCertificate(args, actor),
+        writeNode: async (args, actor) => (await load()).writeNode(args, actor),
       };
-      return facade as unknown as OpcuaAdmin;
     },
     async dispose() {
       if (connector) await connector.then(({ pki }) => pki.dispose(), () => undefined);

@@ -6,10 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { ProductionConfirmationSchema } from '../../domain/index.js';
 import { counterDelta } from '../../connectors/opcua/counterDelta.js';
 import type { OpcuaSample } from '../../connectors/opcua/index.js';
-import { insertEvent, insertRawMessage, type WritableDb } from '../../local-store/index.js';
+import { appendAudit, insertEvent, insertRawMessage, type WritableDb } from '../../local-store/index.js';
 import {
   addCounterIncrement, clearAccumulator, getAccumulator, getCounterState, listAccumulators, putCounterState, setAccumulatorOrder,
-  type CounterAccumulator,
+  takeRestoredCounter, type CounterAccumulator,
 } from '../../local-store/counters.js';
 import type { AgentConfig } from './config/schema.js';
 import type { Logger } from './logger.js';
@@ -86,6 +86,7 @@ export class CounterConfirmations {
     const last = getCounterState(db, line.source, nodeId);
     const next = { value: sample.value, sourceTime: sample.sourceTime };
     const change = counterDelta(last, next, line.counterMax);
+    if (change.commit && last === undefined) this.reportGapAfterRestore(line, nodeId, next, sample.receivedAt);
     if (!change.commit) {
       logger.warn({ source: line.source, line: line.line, nodeId, value: sample.value, last: last?.value, reason: change.reason }, 'counter value ignored');
       return;
@@ -97,6 +98,29 @@ export class CounterConfirmations {
     if (change.delta > 0 && line.confirmEveryS > 0) {
       addCounterIncrement(db, line.source, line.line, role, change.delta, sample.sourceTime, sample.receivedAt);
     }
+  }
+
+  /**
+   * The first reading of a counter after a restore from backup is a baseline (its last value was set aside,
+   * local-store/counters.ts): what it moved since the backup may have been confirmed before the damage, so it is
+   * not counted again but reported, in the log and the audit log, for reconciliation with the ERP.
+   */
+  private reportGapAfterRestore(line: CounterLine, nodeId: string, next: { value: number; sourceTime: number }, at: number): void {
+    const { db, logger } = this.options;
+    const restored = takeRestoredCounter(db, line.source, nodeId);
+    if (!restored) return;
+    const gap = counterDelta(restored, next, line.counterMax);
+    const parts = gap.commit ? gap.delta : 0;
+    const details = {
+      source: line.source, line: line.line, nodeId, valueInBackup: restored.value, value: next.value, notCounted: parts, rule: gap.commit ? gap.kind : gap.reason,
+      restoredFrom: restored.restoredFrom,
+    };
+    logger.warn(details, `counter ${nodeId} of line ${line.line} re-baselined after the restore from backup: ${parts} part(s) counted since the backup are not confirmed again; reconcile with the ERP`);
+    appendAudit(db, {
+      at, actor: 'system', action: 'counter.rebaseline', subject: `${line.source}/${line.line}/${nodeId}`,
+      before: { value: restored.value, sourceTime: restored.sourceTime }, after: { value: next.value, sourceTime: next.sourceTime, notCounted: parts },
+      reason: `first reading after the restore from backup ${restored.restoredFrom}: parts counted since the backup may already be confirmed; reconcile with the ERP`,
+    });
   }
 
   private applyOrder(line: CounterLine, orderId: string | null, at: number): void {

@@ -67,3 +67,14 @@ export function formatHours(hours: number): string {
   if (hours >= 1) return `${Math.round(hours * 10) / 10} h`;
   return `${Math.max(1, Math.round(hours * 60))} min`;
 }
+
+/**
+ * Seconds until a drain's backlog is finished at the rate measured since it began (done / elapsed): null before
+ * anything was finished, 0 when it is.
+ * @example backlogEtaS({ done: 250, total: 1000, elapsedS: 10 }) // 30
+ */
+export function backlogEtaS({ done, total, elapsedS }: { readonly done: number; readonly total: number; readonly elapsedS: number }): number | null {
+  if (done >= total) return 0;
+  if (!(done > 0) || !(elapsedS > 0)) return null;
+  return Math.round((total - done) / (done / elapsedS));
+}

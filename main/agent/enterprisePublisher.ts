@@ -8,8 +8,8 @@ import {
 } from '../../connectors/mqtt/index.js';
 import type { CanonicalEvent, ConnectionState, EnterpriseStatus, RuleViolation } from '../../domain/index.js';
 import {
-  countPublishableAfter, isPublishable, moveEnterpriseCursor, openEnterpriseCursor, readChangesAfter, readEnterpriseCursor,
-  type EnterpriseFilter, type HistoryChange, type ReadableDb, type WritableDb,
+  countPublishableAfter, isPublishable, liftSequencesAbove, moveEnterpriseCursor, openEnterpriseCursor, readChangesAfter, readEnterpriseCursor,
+  readSequenceSegments, SequenceCeiling, sequenceCeilingFile, sequenceOf, type EnterpriseFilter, type HistoryChange, type ReadableDb, type SequenceSegment, type WritableDb,
 } from '../../local-store/index.js';
 import type { EnterpriseConfig } from './config/enterpriseSchema.js';
 import type { Logger } from './logger.js';
@@ -30,6 +30,8 @@ export interface EnterprisePublisherOptions {
   /** Acknowledgements are written to the cursor in groups, at most this long after the first; default 50 ms. */
   readonly commitDelayMs?: number;
   readonly now?: () => number;
+  /** The high-water mark of published sequences (sequenceCeiling.ts); default next to the database; null: in memory. */
+  readonly sequenceFile?: string | null;
 }
 
 const STOP_WAIT_MS = 2000;
@@ -37,8 +39,10 @@ const STOP_WAIT_MS = 2000;
 const SCAN_ROWS = 500;
 
 interface Entry {
-  /** The history id: the sequence when published. */
+  /** The history id. */
   readonly id: number;
+  /** Its sequence (sequenceOf the id). */
+  readonly sequence: number;
   readonly published: boolean;
   acked: boolean;
 }
@@ -61,6 +65,8 @@ export class EnterprisePublisher {
   private commitTimer: NodeJS.Timeout | undefined;
   private readonly wakers = new Set<() => void>();
   private pumping: Promise<void> = Promise.resolve();
+  private readonly ceiling: SequenceCeiling;
+  private segments: SequenceSegment[];
 
   /** Creates the cursor the first time (at the newest history row): changes from then on are published. */
   constructor(private readonly options: EnterprisePublisherOptions) {
@@ -68,10 +74,15 @@ export class EnterprisePublisher {
     const cursor = openEnterpriseCursor(options.db, this.now());
     this.committed = { historyId: cursor.historyId, sequence: cursor.sequence };
     this.acked = this.committed;
+    const { db } = options;
+    this.ceiling = new SequenceCeiling(options.sequenceFile !== undefined ? options.sequenceFile : db.memory ? null : sequenceCeilingFile(db.name));
+    this.segments = readSequenceSegments(db);
   }
 
+  /** Called before intake starts (agent.ts): changes from here on get sequences above any published before. */
   start(): void {
     const { config } = this.options;
+    this.segments = liftSequencesAbove(this.options.db, this.ceiling.value);
     const linkOptions: EnterpriseLinkOptions = {
       url: config.url, clientId: config.clientId, protocolVersion: config.protocolVersion, keepaliveS: config.keepaliveS, reconnect: config.reconnect,
       ...(config.username !== undefined ? { username: config.username } : {}),
@@ -140,20 +151,23 @@ export class EnterprisePublisher {
       while (unacked < size && ahead.length > 0) {
         const change = ahead.shift()!;
         if (!isPublishable(change, this.filter)) {
-          if (change.event === null) logger.warn({ eventId: change.eventId, sequence: change.id }, 'enterprise publish: the event of this change is no longer stored; not published');
-          window.push({ id: change.id, published: false, acked: true });
+          if (change.event === null) logger.warn({ eventId: change.eventId, historyId: change.id }, 'enterprise publish: the event of this change is no longer stored; not published');
+          window.push({ id: change.id, sequence: 0, published: false, acked: true });
           continue;
         }
-        const entry: Entry = { id: change.id, published: true, acked: false };
+        const sequence = sequenceOf(this.segments, change.id);
+        // On disk before on the wire: a restore from backup must never hand out this sequence again.
+        this.ceiling.reserve(sequence);
+        const entry: Entry = { id: change.id, sequence, published: true, acked: false };
         window.push(entry);
         unacked++;
-        const { topic, payload } = this.message(change, previous);
-        previous = change.id;
+        const { topic, payload } = this.message(change, sequence, previous);
+        previous = sequence;
         session.publish(topic, payload).then(
           () => {
             entry.acked = true;
             unacked--;
-            logger.debug({ correlationId: change.correlationId, eventId: change.eventId, sequence: change.id, topic }, 'published to the enterprise broker');
+            logger.debug({ correlationId: change.correlationId, eventId: change.eventId, sequence, topic }, 'published to the enterprise broker');
             this.wake();
           },
           () => this.wake(),
@@ -173,12 +187,12 @@ export class EnterprisePublisher {
     this.advance(window);
   }
 
-  private message(change: HistoryChange, previousSequence: number): { topic: string; payload: string } {
+  private message(change: HistoryChange, sequence: number, previousSequence: number): { topic: string; payload: string } {
     const { config, plant } = this.options;
     const event = change.event!;
     return enterpriseMessage(
       {
-        sequence: change.id, previousSequence, eventId: change.eventId, kind: event.kind, status: change.to,
+        sequence, previousSequence, eventId: change.eventId, kind: event.kind, status: change.to,
         event: JSON.parse(event.body) as CanonicalEvent,
         reasons: change.to === 'exception' ? (JSON.parse(event.reasons) as RuleViolation[]) : [],
         erpDocument: change.to === 'posted' ? event.erpDocument : null,
@@ -195,7 +209,7 @@ export class EnterprisePublisher {
     while (window.length > 0 && window[0]!.acked) {
       const entry = window.shift()!;
       historyId = entry.id;
-      if (entry.published) sequence = entry.id;
+      if (entry.published) sequence = entry.sequence;
       moved = true;
     }
     if (!moved) return;

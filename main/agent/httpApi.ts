@@ -2,19 +2,44 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  API_BASE_PATH, API_COMMAND_ROUTES, API_HTTP_ROUTES, API_WS_PATH, type ApiCommand, type ApiQuery, type OwnCertificateExport,
-  type PlantDeskApi,
+  API_BASE_PATH, API_COMMAND_ROUTES, API_HTTP_ROUTES, API_SESSION_ROUTES, API_WS_PATH, type ApiCommand, type ApiQuery,
+  type ApiResult, type ApiSessionMethod, type AuditCsv, type OwnCertificateExport,
 } from '../../domain/index.js';
-import { callApi, openApiConnection } from './apiDispatch.js';
+import { callApi, openApiConnection, type ServedApi } from './apiDispatch.js';
+import { handleConsoleRoute, isConsoleRoute } from './consoleRoutes.js';
 
 const ROUTE_TO_METHOD = new Map<string, ApiQuery>(Object.entries(API_HTTP_ROUTES).map(([method, path]) => [path, method as ApiQuery]));
 const ROUTE_TO_COMMAND = new Map<string, ApiCommand>(Object.entries(API_COMMAND_ROUTES).map(([method, path]) => [path, method as ApiCommand]));
-const STATUS_BY_ERROR = { bad_request: 400, not_found: 404, forbidden: 403, internal: 500 } as const;
+const ROUTE_TO_SESSION = new Map<string, ApiSessionMethod>(Object.entries(API_SESSION_ROUTES).map(([method, path]) => [path, method as ApiSessionMethod]));
+const STATUS_BY_ERROR = { bad_request: 400, not_found: 404, forbidden: 403, internal: 500, unauthorized: 401 } as const;
 const MAX_COMMAND_BODY_BYTES = 64 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff',
+    ...(status === 401 ? { 'www-authenticate': 'Bearer realm="plantdesk"' } : {}),
+  });
   res.end(JSON.stringify(body));
+}
+
+function sendResult(res: ServerResponse, result: ApiResult<unknown>): void {
+  if (result.ok) sendJson(res, 200, result.value ?? null);
+  else sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
+}
+
+/** Options of the HTTP and WebSocket transports. */
+export interface TransportOptions {
+  /**
+   * Views (GET queries, the WebSocket's calls and streams) need a login too: the single switch LAN mode (issue 8)
+   * turns on. Default false: on this machine the console is a wall screen that anyone in the control room may read.
+   */
+  readonly viewsNeedLogin?: boolean;
+}
+
+/** The token of `Authorization: Bearer <token>`, or undefined. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
 }
 
 const LOOPBACK_NAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
@@ -44,8 +69,14 @@ export function isAllowedHost(req: IncomingMessage, extraHostnames: readonly str
 }
 
 /** Handles requests under /api/v1; returns false for any other path so the host can serve it. */
-export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, res: ServerResponse, extraHostnames: readonly string[] = []): Promise<boolean> {
+export async function handleApiRequest(api: ServedApi, req: IncomingMessage, res: ServerResponse, extraHostnames: readonly string[] = [], options: TransportOptions = {}): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
+  // /metrics and the console views of issue 7 (consoleRoutes.ts): the views' Host and login rules.
+  if (isConsoleRoute(url.pathname)) {
+    if (!isAllowedHost(req, extraHostnames)) sendJson(res, 403, { error: { code: 'bad_request', message: `this API does not answer to host ${req.headers.host ?? '(none)'}` } });
+    else await handleConsoleRoute(api, url, req, res, { ...options, token: bearerToken(req) });
+    return true;
+  }
   if (url.pathname !== API_BASE_PATH && !url.pathname.startsWith(`${API_BASE_PATH}/`)) return false;
   if (!isAllowedHost(req, extraHostnames)) {
     sendJson(res, 403, { error: { code: 'bad_request', message: `this API does not answer to host ${req.headers.host ?? '(none)'}` } });
@@ -54,6 +85,15 @@ export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, 
   const command = ROUTE_TO_COMMAND.get(url.pathname);
   if (command) {
     await handleCommand(api, command, req, res);
+    return true;
+  }
+  const sessionMethod = ROUTE_TO_SESSION.get(url.pathname);
+  if (sessionMethod === 'getAuthStatus') {
+    sendResult(res, await callApi(api, sessionMethod, undefined, { ...options, token: bearerToken(req) }));
+    return true;
+  }
+  if (sessionMethod) {
+    await handleCommand(api, sessionMethod, req, res, options);
     return true;
   }
   const method = ROUTE_TO_METHOD.get(url.pathname);
@@ -67,23 +107,44 @@ export async function handleApiRequest(api: PlantDeskApi, req: IncomingMessage, 
     return true;
   }
   const params = url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined;
+  const callOptions = { ...options, token: bearerToken(req) };
   if (method === 'exportOwnCertificate') {
-    await sendOwnCertificate(api, url.searchParams.get('format'), res);
+    await sendOwnCertificate(api, url.searchParams.get('format'), res, callOptions);
     return true;
   }
-  const result = await callApi(api, method, params);
-  if (result.ok) sendJson(res, 200, result.value);
-  else sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
+  if (method === 'exportAuditCsv') {
+    await sendAuditCsv(api, params, res, callOptions);
+    return true;
+  }
+  sendResult(res, await callApi(api, method, params, callOptions));
   return true;
 }
 
+/** The audit log as a CSV download (exceptions/auditCsv.ts); errors answer as JSON like every query. */
+async function sendAuditCsv(api: ServedApi, params: unknown, res: ServerResponse, options: { readonly viewsNeedLogin?: boolean; readonly token?: string | undefined }): Promise<void> {
+  const result = await callApi(api, 'exportAuditCsv', params, options);
+  if (!result.ok) {
+    sendResult(res, result);
+    return;
+  }
+  const file = result.value as AuditCsv;
+  res.writeHead(200, {
+    'content-type': file.contentType,
+    'content-disposition': `attachment; filename="${file.fileName}"`,
+    'x-audit-entries': String(file.entries),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
+  res.end(file.csv);
+}
+
 /** PlantDesk's own OPC UA certificate as a file: DER by default, PEM with ?format=pem. */
-async function sendOwnCertificate(api: PlantDeskApi, format: string | null, res: ServerResponse): Promise<void> {
+async function sendOwnCertificate(api: ServedApi, format: string | null, res: ServerResponse, options: { readonly viewsNeedLogin?: boolean; readonly token?: string | undefined }): Promise<void> {
   if (format !== null && format !== 'der' && format !== 'pem') {
     sendJson(res, 400, { error: { code: 'bad_request', message: 'format must be der or pem' } });
     return;
   }
-  const result = await callApi(api, 'exportOwnCertificate', undefined);
+  const result = await callApi(api, 'exportOwnCertificate', undefined, options);
   if (!result.ok) {
     sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
     return;
@@ -117,18 +178,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
 }
 
 /**
- * POST a command with a JSON body. Until logins exist (issue 6) only a peer on this machine may send one. A web
- * page elsewhere that the operator has open cannot either: it cannot send application/json cross-site without
- * a CORS preflight this API never grants, and a foreign Origin is refused outright.
+ * POST a command (or a login) with a JSON body and the session as `Authorization: Bearer <token>`; apiDispatch
+ * checks the session and the role. Only a peer on this machine may send one until LAN mode brings TLS (issue 8).
+ * A web page elsewhere that the operator has open cannot either: it cannot send application/json cross-site
+ * without a CORS preflight this API never grants, and a foreign Origin is refused outright.
  */
-async function handleCommand(api: PlantDeskApi, command: ApiCommand, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handleCommand(api: ServedApi, command: ApiCommand | ApiSessionMethod, req: IncomingMessage, res: ServerResponse, options: TransportOptions = {}): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
-    sendJson(res, 405, { error: { code: 'bad_request', message: `${API_COMMAND_ROUTES[command]} accepts POST only` } });
+    sendJson(res, 405, { error: { code: 'bad_request', message: `${req.url ?? command} accepts POST only` } });
     return;
   }
   if (!isLoopbackAddress(req.socket.remoteAddress)) {
-    sendJson(res, 403, { error: { code: 'forbidden', message: `${command} is a command; until logins exist it is accepted only from this machine` } });
+    sendJson(res, 403, { error: { code: 'forbidden', message: `${command} is accepted only from this machine until LAN mode brings TLS (issue 8)` } });
     return;
   }
   if (!isSameOrigin(req)) {
@@ -146,14 +208,13 @@ async function handleCommand(api: PlantDeskApi, command: ApiCommand, req: Incomi
   }
   let params: unknown;
   try {
-    params = JSON.parse(text);
+    // An empty body is no params (listUsers, logout).
+    params = text.trim() === '' ? undefined : JSON.parse(text);
   } catch {
     sendJson(res, 400, { error: { code: 'bad_request', message: 'body is not valid JSON' } });
     return;
   }
-  const result = await callApi(api, command, params, { allowCommands: true });
-  if (result.ok) sendJson(res, 200, result.value);
-  else sendJson(res, STATUS_BY_ERROR[result.error.code], { error: result.error });
+  sendResult(res, await callApi(api, command, params, { ...options, allowCommands: true, token: bearerToken(req) }));
 }
 
 /**
@@ -170,7 +231,7 @@ function isSameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-export function attachApiWebSocket(api: PlantDeskApi, server: Server, extraHostnames: readonly string[] = []): WebSocketServer {
+export function attachApiWebSocket(api: ServedApi, server: Server, extraHostnames: readonly string[] = [], options: TransportOptions = {}): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -181,10 +242,11 @@ export function attachApiWebSocket(api: PlantDeskApi, server: Server, extraHostn
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-    // Commands only from this machine until logins exist (issue 6); the upgrade already checked Host and Origin.
+    // Logins and commands only from this machine until LAN mode brings TLS (issue 8); the connection authenticates
+    // with the token its login answered. The upgrade already checked Host and Origin.
     const connection = openApiConnection(api, (message) => {
       if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-    }, { allowCommands: isLoopbackAddress(req.socket.remoteAddress) });
+    }, { ...options, allowCommands: isLoopbackAddress(req.socket.remoteAddress) });
     ws.on('message', (data) => {
       let message: unknown;
       try {

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../domain/mapping/payload.js';
 import { BUILT_IN_UNITS, validateInOrderUnit, type UnitTable } from '../../domain/units.js';
 import type { IncomingMqttMessage } from '../../connectors/mqtt/index.js';
 import type { OpcuaSample } from '../../connectors/opcua/index.js';
-import { GroupCommitter, insertEvent, insertRawMessage, type GroupCommitOptions, type RawMessageInput, type WritableDb } from '../../local-store/index.js';
+import { GroupCommitter, insertEvent, insertRawMessage, newEventId, type GroupCommitOptions, type RawMessageInput, type WritableDb } from '../../local-store/index.js';
 import type { Logger } from './logger.js';
 import type { OrderCache } from './orderCache.js';
 import { MessageMapper, type MappedMessage } from './mapping.js';
@@ -114,13 +114,31 @@ export class Ingest implements IntakeControl {
   }
 
   /** Group commit: resolves once the transaction holding the message has committed; rejects if it did not. */
-  async submitMqtt(message: IncomingMqttMessage): Promise<IngestOutcome> {
+  submitMqtt(message: IncomingMqttMessage): Promise<IngestOutcome> {
     // JSONata mappings answer asynchronously; the mapper hands results on in arrival order.
-    const pending = this.prepare(message);
-    const prepared = isPromise(pending) ? await pending : pending;
-    const result = await this.committer.submit(prepared);
-    this.logOutcome(prepared, result);
-    return result.outcome;
+    let pending: PreparedMqtt | Promise<PreparedMqtt>;
+    try {
+      pending = this.prepare(message);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return isPromise(pending) ? pending.then((prepared) => this.commitPrepared(prepared)) : this.commitPrepared(pending);
+  }
+
+  /** One promise per message, settled from the committer's callback (not an async function awaiting another). */
+  private commitPrepared(prepared: PreparedMqtt): Promise<IngestOutcome> {
+    return new Promise<IngestOutcome>((resolve, reject) => {
+      this.committer.enqueue(prepared, (error, result) => {
+        if (error) return reject(error);
+        try {
+          this.logOutcome(prepared, result!);
+        } catch (logError) {
+          // As when this was an async function: the caller hears of it (the broker redelivers; stored once).
+          return reject(logError as Error);
+        }
+        resolve(result!.outcome);
+      });
+    });
   }
 
   /** Commits whatever is queued; called before the database closes. */
@@ -165,12 +183,17 @@ export class Ingest implements IntakeControl {
     });
     if (rawId === null) return { outcome: 'duplicate' };
     if (!mapped.ok) return { outcome: 'rejected' };
-    const eventId = randomUUID();
+    // Time-ordered (eventIds.ts): appends to the event_id indexes instead of dirtying a random page per event.
+    const eventId = newEventId(message.receivedAt);
     insertEvent(this.db, { eventId, rawId, body: mapped.event, correlationId, at: message.receivedAt, status, reasons, mappingVersion });
     return { outcome: 'stored', eventId };
   }
 
   private logOutcome(prepared: PreparedMqtt, result: WriteResult): void {
+    // When the most severe line this outcome writes is below the logger's level, nothing below is built: the
+    // context objects cost per message at tens of thousands a second, even for a logger that drops them.
+    const mostSevere = result.outcome === 'duplicate' ? 'debug' : result.outcome === 'rejected' || prepared.status === 'exception' ? 'warn' : 'info';
+    if (!this.logger.isLevelEnabled(mostSevere)) return;
     // No child logger per message: at thousands of messages a second its cost shows.
     const context = { correlationId: prepared.correlationId, source: prepared.message.source, topic: prepared.message.topic, idempotencyKey: prepared.idempotencyKey };
     const { mapped } = prepared;

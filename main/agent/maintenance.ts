@@ -52,7 +52,12 @@ export interface StoreMaintenanceOptions {
    * Retention keeps events with a change after it (their message is still to be published).
    */
   readonly publishedHistoryId?: () => number;
+  /** The integrity check of this start while it runs in the background (agentStart.ts); absent: it ran while opening. */
+  readonly integrityCheck?: () => IntegrityCheckState;
 }
+
+/** The background integrity check: running, passed, or unable to run (intake then stays stopped). */
+export type IntegrityCheckState = { readonly state: 'checking' | 'passed' } | { readonly state: 'failed'; readonly error: string };
 
 export interface RetentionResult {
   readonly events: number;
@@ -202,9 +207,10 @@ export class StoreMaintenance {
     const { config } = this.options;
     const now = this.now();
     const recovery = this.recovery;
+    const check = this.options.integrityCheck?.() ?? { state: 'passed' };
     return {
-      warning: this.warning(recovery, now),
-      integrity: this.options.recovery ? 'recovered' : 'ok',
+      warning: check.state === 'failed' ? checkFailedWarning(check.error) : this.warning(recovery, now),
+      integrity: this.options.recovery ? 'recovered' : check.state === 'passed' ? 'ok' : 'checking',
       ...(recovery ? {
         recoveredAt: iso(recovery.at), damage: recovery.problem, damagedFileKeptAt: recovery.damagedFileKeptAt,
         ...(recovery.recoveredFrom ? { recoveredFrom: recovery.recoveredFrom } : {}),
@@ -241,13 +247,27 @@ export class StoreMaintenance {
   }
 }
 
+function checkFailedWarning(error: string): string {
+  return `The integrity check of the buffer could not run (${error}), so intake, ERP sync and enterprise publish were not started. Check the disk and the data directory's permissions, then restart PlantDesk.`;
+}
+
 export function describeRecovery(recovery: StoreRecovery): string {
   const found = `The buffer file was damaged at start (${recovery.problem}); it is kept at ${recovery.damagedFileKeptAt}.`;
   if (!recovery.recoveredFrom) {
     return `${found} No usable backup was found, so the buffer started empty: records received before ${iso(recovery.at)} are only in the damaged file.`;
   }
   return `${found} The backup of ${iso(recovery.backupTakenAt ?? recovery.at)} (${recovery.recoveredFrom}) was restored: records received after it are only in the damaged file`
-    + ` or at their source; ${recovery.readBack} ready confirmation(s) are read back from the ERP before posting.`;
+    + ` or at their source; ${recovery.readBack} ready confirmation(s) are read back from the ERP before posting.${describeCounters(recovery)}`;
+}
+
+/** Counters after a restore (local-store/counters.ts): what a person reconciles with the ERP. */
+function describeCounters(recovery: StoreRecovery): string {
+  const counters = recovery.countersRebaselined ?? 0;
+  const dropped = recovery.droppedIncrements ?? [];
+  if (counters === 0 && dropped.length === 0) return '';
+  const lines = dropped.map((d) => `${d.line} ${d.good} good/${d.scrap} scrap`).join(', ');
+  return ` ${counters} OPC UA counter(s) restart from their next reading (parts counted since the backup are not confirmed again; the audit log has the gaps)`
+    + (dropped.length > 0 ? `; unconfirmed counts of the backup were dropped: ${lines}. Reconcile these with the ERP.` : '. Reconcile them with the ERP.');
 }
 
 function iso(ms: number): string {

@@ -4,6 +4,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, MigrationBackupError, NewerDatabaseError } from '../agent/index.js';
 import { APP_ROOT, startHost } from './host.js';
 import { startConsoleServer } from './server.js';
+// `plantdesk secret encrypt --data DIR` (secretCli.ts): the bin dispatches `secret` to runSecret.
+export { runSecret, SECRET_USAGE } from './secretCli.js';
 
 export const CONSOLE_USAGE = `Usage: plantdesk console [--config FILE] [--data DIR] [--port N] [--host ADDRESS]
   --config FILE   plant configuration (YAML); without it the built-in demo plant runs

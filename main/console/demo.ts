@@ -51,7 +51,7 @@ export async function startDemoEnvironment(pkiDir: string, agentPkiDir?: string)
       lines: lines.map((line) => {
         const nodes = DEMO_OPCUA_NODES(line);
         // The demo MES already confirms what the lines make; counter confirmations as well would post it twice.
-        return { line, good: nodes.goodCount, scrap: nodes.scrapCount, state: nodes.state, stateReason: nodes.stateReason, order: nodes.currentOrder, confirmEveryS: 0 };
+        return { line, good: nodes.goodCount, scrap: nodes.scrapCount, state: nodes.state, stateReason: nodes.stateReason, order: nodes.currentOrder, dispatchOrder: nodes.dispatchOrder, confirmEveryS: 0 };
       }),
     }],
     mqtt: [{

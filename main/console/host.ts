@@ -32,7 +32,8 @@ export function appVersion(): string {
 
 /** Throws ConfigError for a bad --config before anything is started. */
 export async function startHost(options: HostOptions): Promise<Host> {
-  const fileConfig = options.configFile ? loadConfigFile(options.configFile) : undefined;
+  // --data decides where the secret key lives (enc:v1: values), as it decides everything else under the data dir.
+  const fileConfig = options.configFile ? loadConfigFile(options.configFile, options.dataDir ? { dataDir: options.dataDir } : {}) : undefined;
   const demo = fileConfig === undefined;
   // The demo starts from a clean buffer each run unless --data is given; its simulators keep no state either.
   const dataDir = resolve(options.dataDir ?? fileConfig?.dataDir ?? (demo ? mkdtempSync(join(tmpdir(), 'plantdesk-demo-')) : '.plantdesk/data'));

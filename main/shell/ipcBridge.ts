@@ -1,7 +1,7 @@
 // Main side of window.plantdesk: checks who is asking, forwards API calls and stream subscriptions to the
 // agent, and routes its answers back. Results cross as ApiResult values; nothing here throws at the renderer.
 import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { isApiCommand, isApiQuery, isApiStream, type ApiError, type ApiResult, type ApiStream } from '../../domain/api.js';
+import { isApiCommand, isApiQuery, isApiSessionMethod, isApiStream, type ApiError, type ApiResult, type ApiStream } from '../../domain/api.js';
 import type { AgentExit, AgentInbound } from './agentProcess.js';
 import { isAppUrl } from './appPaths.js';
 
@@ -77,7 +77,7 @@ export function registerIpcBridge(options: Readonly<IpcBridgeOptions>): () => vo
   ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown): ApiResult<unknown> | Promise<ApiResult<unknown>> => {
     if (!trusted(event)) return failure('bad_request', 'request refused: not from the PlantDesk window');
     // Commands too: the window is on this machine (the agent accepts them from its parent port, see utilityEntry).
-    if (!isApiQuery(method) && !isApiCommand(method)) return failure('not_found', `unknown method ${typeof method === 'string' ? method.slice(0, 64) : typeof method}`);
+    if (!isApiQuery(method) && !isApiCommand(method) && !isApiSessionMethod(method)) return failure('not_found', `unknown method ${typeof method === 'string' ? method.slice(0, 64) : typeof method}`);
     const down = agent.unavailableReason();
     if (down !== null) return failure('internal', down);
     nextId += 1;

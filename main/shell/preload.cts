@@ -1,6 +1,7 @@
 // Sandboxed preload: exposes the PlantDesk API as window.plantdesk over IPC, and nothing else.
 // CommonJS because sandboxed preloads cannot be ES modules, and only 'electron' can be required here.
-import type { ApiCommand, ApiQuery, ApiResult, ApiStream, PlantDeskApi, StreamValue, Unsubscribe } from '../../domain/api.js';
+import type { ApiCommand, ApiQuery, ApiResult, ApiSessionMethod, ApiStream, AuditApi, PlantDeskApi, SessionApi, StreamValue, Unsubscribe, UsersApi } from '../../domain/api.js';
+import type { ExceptionsApi } from '../../domain/exceptionsApi.js';
 import electron = require('electron');
 
 const { contextBridge, ipcRenderer } = electron;
@@ -10,7 +11,7 @@ const CALL_CHANNEL = 'plantdesk:call';
 const SUBSCRIBE_CHANNEL = 'plantdesk:subscribe';
 const EVENT_CHANNEL = 'plantdesk:event';
 
-async function call<T>(method: ApiQuery | ApiCommand, params?: unknown): Promise<T> {
+async function call<T>(method: ApiQuery | ApiCommand | ApiSessionMethod, params?: unknown): Promise<T> {
   const result = (await ipcRenderer.invoke(CALL_CHANNEL, method, params)) as ApiResult<T> | undefined;
   if (result?.ok === true) return result.value;
   // Only the message survives the context bridge, so it carries everything the UI needs.
@@ -46,7 +47,7 @@ function subscribe<S extends ApiStream>(stream: S, listener: (value: StreamValue
 // Written out rather than generated from API_QUERIES/API_COMMANDS/API_STREAMS, which this sandbox cannot require: the
 // PlantDeskApi annotation rejects a missing or extra member, and preload.test.ts checks the names against
 // domain's lists, so the two can never drift apart.
-const api: PlantDeskApi = {
+const api: PlantDeskApi & SessionApi & UsersApi & AuditApi & ExceptionsApi = {
   getHealth: () => call('getHealth'),
   getQueue: () => call('getQueue'),
   getDashboard: () => call('getDashboard'),
@@ -56,10 +57,33 @@ const api: PlantDeskApi = {
   exportOwnCertificate: () => call('exportOwnCertificate'),
   browse: (query) => call('browse', query),
   trustCertificate: (args) => call('trustCertificate', args),
+  writeNode: (args) => call('writeNode', args),
   listRejected: (query) => call('listRejected', query),
   replayRejected: (args) => call('replayRejected', args),
   listSparkplugNodes: () => call('listSparkplugNodes'),
   getEnterpriseStatus: () => call('getEnterpriseStatus'),
+  verifyAudit: () => call('verifyAudit'),
+  getAuthStatus: () => call('getAuthStatus'),
+  login: (args) => call('login', args),
+  resumeSession: (args) => call('resumeSession', args),
+  createFirstAdmin: (args) => call('createFirstAdmin', args),
+  logout: () => call('logout'),
+  listUsers: () => call('listUsers'),
+  createUser: (args) => call('createUser', args),
+  setUserRoles: (args) => call('setUserRoles', args),
+  resetPassword: (args) => call('resetPassword', args),
+  disableUser: (args) => call('disableUser', args),
+  // The exceptions workspace (issue 6).
+  listExceptions: (query) => call('listExceptions', query),
+  getException: (args) => call('getException', args),
+  recheckException: (args) => call('recheckException', args),
+  exportAuditCsv: (query) => call('exportAuditCsv', query),
+  correctException: (args) => call('correctException', args),
+  voidException: (args) => call('voidException', args),
+  retryException: (args) => call('retryException', args),
+  bulkCorrect: (args) => call('bulkCorrect', args),
+  approveCorrection: (args) => call('approveCorrection', args),
+  rejectCorrection: (args) => call('rejectCorrection', args),
 };
 
 contextBridge.exposeInMainWorld('plantdesk', api);

@@ -1,27 +1,12 @@
 // The one BrowserWindow, locked down per Electron's security checklist: isolated, sandboxed, no Node,
 // a CSP, no permissions, no new windows, no navigation away from the app's own page.
-import { BrowserWindow, type Session, type WebContents, type WebPreferences } from 'electron';
+import { BrowserWindow, type Session, type WebContents } from 'electron';
 import { isAppUrl } from './appPaths.js';
 
 /** Same policy as the renderer's <meta> tag; the tag is what protects file:// pages where webRequest does not reach. */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
   "object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-export function secureWebPreferences(preloadPath: string): WebPreferences {
-  return {
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    nodeIntegrationInWorker: false,
-    nodeIntegrationInSubFrames: false,
-    webSecurity: true,
-    allowRunningInsecureContent: false,
-    webviewTag: false,
-    navigateOnDragDrop: false,
-    preload: preloadPath,
-  };
-}
 
 /** CSP on every response and a flat "no" to every permission (camera, notifications, serial, ...). */
 export function hardenSession(session: Session): void {
@@ -61,7 +46,22 @@ export function createMainWindow(options: Readonly<MainWindowOptions>): BrowserW
     title: 'PlantDesk',
     // Shown once painted, so the supervisor never sees a white flash on the control-room screen.
     show: false,
-    webPreferences: secureWebPreferences(options.preloadPath),
+    // Written out here, not built by a helper, so Electronegativity (which reads this call) sees every flag.
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      // A middle click would ask for a new window; the window open handler denies it anyway, this stops it earlier.
+      disableBlinkFeatures: 'Auxclick',
+      preload: options.preloadPath,
+    },
   });
   hardenSession(window.webContents.session);
   guardWebContents(window.webContents, options.appUrl);

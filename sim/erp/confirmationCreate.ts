@@ -1,7 +1,8 @@
 // POST ProdnOrdConf2 (ERP-CONTRACT A.3): validates a confirmation against the order it names, assigns the
 // confirmation group and count, stores it with its goods movements and books the quantities.
 import { CONFIRMATION_TABLE, MATL_DOC_ITEM_TABLE, SERVER_ASSIGNED } from './confirmationFields.js';
-import { formatDateTime, formatDecimal, formatTime, padNumber, parseDecimal, startOfUtcDay } from './edm.js';
+import { formatDateTime, formatDecimal, formatTime, padNumber, parseDateTime, parseDecimal, startOfUtcDay } from './edm.js';
+import type { PostingContext, Rejection } from './faults.js';
 import type { ErpState, OperationState, OrderState, ReceivedConfirmation } from './erpState.js';
 import { ERROR_CODES, ODataError } from './odataError.js';
 import type { Entity } from './odataQuery.js';
@@ -62,14 +63,38 @@ function readGoodsMovements(navigation: unknown): Entity[] {
   });
 }
 
+/** The fault knobs' verdict on a posting (sim/erp/faults.ts); undefined accepts it. */
+export type PostingJudge = (ctx: PostingContext) => Rejection | undefined;
+
+/** Asks the fault knobs whether this posting is rejected for a business reason (period closed, tolerance, …). */
+function judgePosting(judge: PostingJudge | undefined, order: OrderState, op: OperationState, values: Entity, now: number): void {
+  if (judge === undefined) return;
+  const posting = typeof values.PostingDate === 'string' ? parseDateTime(values.PostingDate) : undefined;
+  const yieldText = values.ConfirmationYieldQuantity;
+  const rejection = judge({
+    orderId: order.demo.orderId,
+    plant: order.demo.plant,
+    postingDate: posting ?? startOfUtcDay(now),
+    yieldQty: (typeof yieldText === 'string' ? parseDecimal(yieldText) ?? 0 : 0) / 1000,
+    unit: order.demo.unit,
+    orderQuantity: order.demo.quantity,
+    confirmedYield: op.confirmedYield / 1000,
+  });
+  if (rejection !== undefined) {
+    const property = rejection.fault === 'reject-period-closed' ? 'PostingDate' : rejection.fault === 'reject-over-tolerance' ? 'ConfirmationYieldQuantity' : 'OrderID';
+    throw business(rejection.code, rejection.message, property);
+  }
+}
+
 /**
  * Validates and stores one confirmation. Nothing is assigned or booked until every check has passed, so a
  * rejected POST leaves no trace (as a failed SAP LUW).
  */
-export function createConfirmation(state: ErpState, body: unknown, user: string, now: number): ReceivedConfirmation {
+export function createConfirmation(state: ErpState, body: unknown, user: string, now: number, judge?: PostingJudge): ReceivedConfirmation {
   const { values, navigations } = readEntity(CONFIRMATION_TABLE, body);
   const { order, op } = resolveOperation(state, values);
   const movements = readGoodsMovements(navigations.to_ProdnOrdConfMatlDocItm);
+  judgePosting(judge, order, op, values, now);
   for (const name of SERVER_ASSIGNED) delete values[name];
 
   op.lastCount += 1;

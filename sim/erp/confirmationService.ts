@@ -1,7 +1,8 @@
 // API_PROD_ORDER_CONFIRMATION_2_SRV (ERP-CONTRACT A.3, A.7): create confirmations and read them back by key,
 // by order and operation, or by the client's ExternalSystemConfirmation GUID.
+import { cancelConfirmation } from './cancel.js';
 import { CONFIRMATION_TABLE, MATL_DOC_ITEM_TABLE } from './confirmationFields.js';
-import { createConfirmation } from './confirmationCreate.js';
+import { createConfirmation, type PostingJudge } from './confirmationCreate.js';
 import type { ErpState, ReceivedConfirmation } from './erpState.js';
 import { ERROR_CODES, ODataError } from './odataError.js';
 import { applySelect, collectionBody, parseEntityOptions, parseQueryOptions, type Entity, type EntityTypeInfo } from './odataQuery.js';
@@ -61,7 +62,7 @@ function parseJsonBody(request: SimRequest): unknown {
   }
 }
 
-export function createConfirmationService(state: ErpState, now: () => number = Date.now): SimService {
+export function createConfirmationService(state: ErpState, now: () => number = Date.now, judge?: PostingJudge): SimService {
   function find(segment: Segment): ReceivedConfirmation {
     const group = keyValue(segment, 'ConfirmationGroup');
     const count = keyValue(segment, 'ConfirmationCount');
@@ -76,13 +77,16 @@ export function createConfirmationService(state: ErpState, now: () => number = D
     if (segment.key === undefined && navigation === undefined) {
       requireMethod(request, 'GET', 'POST');
       if (request.method === 'POST') {
-        const record = createConfirmation(state, parseJsonBody(request), request.user, now());
+        const record = createConfirmation(state, parseJsonBody(request), request.user, now(), judge);
         const uri = confirmationUri(request.serviceUrl, record);
         return { status: 201, headers: { Location: uri }, body: { d: serializeConfirmation(request.serviceUrl, record, true) } };
       }
       const options = parseQueryOptions(request.params, CONFIRMATION_TYPE);
       const expand = options.expand.has('to_ProdnOrdConfMatlDocItm');
-      const all = state.confirmations.map((record) => serializeConfirmation(request.serviceUrl, record, expand));
+      // Read-back by our key (ERP-CONTRACT A.7) takes the state's index; the filter below still applies in full.
+      const byKey = options.filter.find((c) => c.field === 'ExternalSystemConfirmation' && c.literal.kind === 'guid');
+      const records = byKey ? state.confirmationsByExternalKey(String(byKey.literal.value)) : state.confirmations;
+      const all = records.map((record) => serializeConfirmation(request.serviceUrl, record, expand));
       return { status: 200, body: collectionBody(all, options) };
     }
     requireMethod(request, 'GET');
@@ -98,6 +102,22 @@ export function createConfirmationService(state: ErpState, now: () => number = D
     return { status: 200, body: collectionBody(items, parseQueryOptions(request.params, ITEM_TYPE)) };
   }
 
+  /** Function import CancelProdnOrdConf (A.1, A.3): POST with ConfirmationGroup='…'&ConfirmationCount='…'. */
+  function cancel(request: SimRequest): SimReply {
+    requireMethod(request, 'POST');
+    const literal = (name: string): string => {
+      const match = /^'(.*)'$/s.exec(request.params.get(name) ?? '');
+      if (match?.[1] === undefined) throw new ODataError(400, ERROR_CODES.invalidQuery, `Parameter ${name} is missing or not a string literal`);
+      return match[1];
+    };
+    const document = `${literal('ConfirmationGroup')}/${literal('ConfirmationCount')}`;
+    const result = cancelConfirmation(state, { document }, now());
+    if ('error' in result) throw new ODataError(400, ERROR_CODES.invalidValue, `Confirmation ${document} cannot be cancelled: ${result.error}`);
+    const reversal = state.confirmations.at(-1);
+    if (reversal === undefined) throw new ODataError(500, ERROR_CODES.internal, 'cancellation record missing');
+    return { status: 200, body: { d: serializeConfirmation(request.serviceUrl, reversal, false) } };
+  }
+
   return {
     identity: { serviceId: CONFIRMATION_SERVICE_NAME, componentId: 'PP-SFC-EXE-CON' },
     handle(request: SimRequest): SimReply {
@@ -108,6 +128,7 @@ export function createConfirmationService(state: ErpState, now: () => number = D
       }
       if (rest.length > 0) throw resourceNotFound(rest[0]?.name ?? '');
       if (first.name === 'ProdnOrdConf2') return confirmations(request, first, second);
+      if (first.name === 'CancelProdnOrdConf' && first.key === undefined && second === undefined) return cancel(request);
       if (first.name === 'ProdnOrdConfMatlDocItm' && first.key === undefined && second === undefined) {
         requireMethod(request, 'GET');
         const items = state.confirmations.flatMap((c) => c.goodsMovements.map((item) => serializeItem(request.serviceUrl, item)));

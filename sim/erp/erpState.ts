@@ -54,6 +54,9 @@ export class ErpState {
   readonly orders = new Map<string, OrderState>();
   readonly confirmations: ReceivedConfirmation[] = [];
   private lastMaterialDocument = 4_900_000_000;
+  /** Positions in `confirmations` by ExternalSystemConfirmation, extended lazily up to `indexed`. */
+  private byExternalKey = new Map<string, number[]>();
+  private indexed = 0;
 
   constructor(demoOrders: readonly DemoOrder[], now: number) {
     const today = startOfUtcDay(now);
@@ -106,6 +109,31 @@ export class ErpState {
   orderConfirmedYield(order: OrderState): Milli {
     return order.operations.at(-1)?.confirmedYield ?? 0;
   }
+
+  /**
+   * Confirmations carrying this ExternalSystemConfirmation, found without scanning every record: a client's
+   * read-back by key stays fast at hundreds of thousands of records (the drain bench, the soak test).
+   */
+  confirmationsByExternalKey(guid: string): ReceivedConfirmation[] {
+    // A $batch rollback truncates the array: a shorter array, or another record where the last indexed one was,
+    // means the positions are stale.
+    const last = this.indexed - 1;
+    if (this.indexed > this.confirmations.length || (last >= 0 && this.indexedLast !== this.confirmations[last])) {
+      this.byExternalKey = new Map();
+      this.indexed = 0;
+    }
+    for (; this.indexed < this.confirmations.length; this.indexed++) {
+      const key = this.confirmations[this.indexed]!.externalSystemConfirmation;
+      if (key === null) continue;
+      const positions = this.byExternalKey.get(key);
+      if (positions) positions.push(this.indexed);
+      else this.byExternalKey.set(key, [this.indexed]);
+    }
+    this.indexedLast = this.confirmations[this.indexed - 1];
+    return (this.byExternalKey.get(guid.toLowerCase()) ?? []).map((i) => this.confirmations[i]!);
+  }
+
+  private indexedLast: ReceivedConfirmation | undefined;
 
   /** Captures everything a confirmation changes and returns the function that puts it back ($batch rollback). */
   snapshot(): () => void {

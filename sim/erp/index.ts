@@ -2,15 +2,23 @@
 // /work/shared/ERP-CONTRACT.md (orders B, confirmations A.3/A.7, CSRF A.4, $batch A.5, errors A.8). Shares no client code.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { AdminDeps } from './adminRoutes.js';
+import { cancelConfirmation } from './cancel.js';
+import type { FaultConfig, FaultConfigInput } from './faultConfig.js';
+import { Faults } from './faults.js';
+import { countKeys, RequestLog, type KeyCounts, type LoggedRequest } from './requestLog.js';
 import { DEMO_ORDERS, type DemoOrder } from '../demoData.js';
 import { createConfirmationService, CONFIRMATION_SERVICE_NAME } from './confirmationService.js';
 import { CsrfSessions } from './csrf.js';
 import { ErpState, type ReceivedConfirmation } from './erpState.js';
 import { createOrderService, ORDER_SERVICE_NAME } from './orderService.js';
+import { OAuthTokens } from './oauth.js';
 import { createRequestHandler } from './router.js';
 import type { SimService } from './service.js';
 
 export type { ReceivedConfirmation } from './erpState.js';
+export type { FaultConfig, FaultConfigInput, ScriptedFault } from './faultConfig.js';
+export type { KeyCounts, LoggedRequest } from './requestLog.js';
 export { ERROR_CODES } from './odataError.js';
 
 export interface ErpSimulatorOptions {
@@ -25,6 +33,10 @@ export interface ErpSimulatorOptions {
   readonly password?: string;
   /** Default '100'. Requests carrying another sap-client (query or header) get 400. */
   readonly sapClient?: string;
+  /** Fault knobs (sim/erp/faultConfig.ts); default none. Also settable with POST /sim/faults. */
+  readonly faults?: FaultConfigInput;
+  /** OAuth2 client credentials: when set, a token endpoint is served at /oauth/token and bearer tokens are accepted. */
+  readonly oauth2?: { readonly clientId: string; readonly clientSecret: string; readonly tokenLifetimeS?: number };
 }
 
 export interface ErpSimulator {
@@ -34,6 +46,18 @@ export interface ErpSimulator {
   readonly received: readonly ReceivedConfirmation[];
   /** Invalidates all issued CSRF tokens and their sessions: the next POST gets 403 until the client re-fetches. */
   expireTokens(): void;
+  /** Invalidates all issued OAuth2 access tokens: the next request with one gets 401. */
+  expireAccessTokens(): void;
+  /** How many OAuth2 access tokens the token endpoint has issued. */
+  readonly accessTokensIssued: number;
+  /** Replaces the fault knobs (validated; throws naming bad keys); as POST /sim/faults. */
+  setFaults(config: FaultConfigInput): FaultConfig;
+  /** Confirmations per ExternalSystemConfirmation; as GET /sim/counts. */
+  counts(): KeyCounts;
+  /** Every service request with its arrival time, status and fault; as GET /sim/requests. */
+  readonly requests: readonly LoggedRequest[];
+  /** Cancels a posting in the ERP (IsReversed); as POST /sim/cancel. */
+  cancel(target: { readonly document?: string; readonly key?: string }): { readonly document: string } | { readonly error: string };
   stop(): Promise<void>;
 }
 
@@ -49,16 +73,26 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}): Prom
   const sapClient = options.sapClient ?? '100';
   const state = new ErpState(options.orders ?? DEMO_ORDERS, Date.now());
   const csrf = new CsrfSessions(`SAP_SESSIONID_SIM_${sapClient}`, sapClient);
+  const faults = new Faults(options.faults ?? {});
+  const log = new RequestLog();
   const services = new Map<string, SimService>([
     [ORDER_SERVICE_NAME, createOrderService(state)],
-    [CONFIRMATION_SERVICE_NAME, createConfirmationService(state)],
+    [CONFIRMATION_SERVICE_NAME, createConfirmationService(state, Date.now, (ctx) => faults.decidePosting(ctx))],
   ]);
   const credentials = options.username !== undefined && options.password !== undefined
     ? { username: options.username, password: options.password }
     : undefined;
+  const oauth = options.oauth2 === undefined ? undefined : new OAuthTokens(options.oauth2);
+  const admin: AdminDeps = {
+    faults,
+    log,
+    // Cancellation records are the ERP's own bookkeeping, not postings: only originals are counted.
+    counts: () => countKeys(state.confirmations.filter((c) => c.entity.IsReversal !== true).map((c) => c.externalSystemConfirmation)),
+    cancel: (target) => cancelConfirmation(state, target, Date.now()),
+  };
 
   let url = '';
-  const server = createServer(createRequestHandler({ services, csrf, sapClient, credentials, baseUrl: () => url, snapshot: () => state.snapshot() }));
+  const server = createServer(createRequestHandler({ services, csrf, sapClient, credentials, oauth, baseUrl: () => url, snapshot: () => state.snapshot(), admin }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -78,6 +112,16 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}): Prom
       return [...state.confirmations];
     },
     expireTokens: () => csrf.expireAll(),
+    expireAccessTokens: () => oauth?.expireAll(),
+    get accessTokensIssued() {
+      return oauth?.issued ?? 0;
+    },
+    setFaults: (config) => faults.set(config),
+    counts: () => admin.counts(),
+    get requests() {
+      return [...log.entries];
+    },
+    cancel: (target) => admin.cancel(target),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -86,3 +130,5 @@ export async function startErpSimulator(options: ErpSimulatorOptions = {}): Prom
       }),
   };
 }
+
+export { startRestErpSimulator, type RestErpSimulator, type RestErpSimulatorOptions } from './restSimulator.js';

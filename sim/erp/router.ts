@@ -1,10 +1,13 @@
 // Entry point of every HTTP request: service lookup, basic auth, sap-client, CSRF (A.4), content negotiation,
 // then the service. Every failure becomes A.8 error JSON; nothing a client sends can crash the process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ADMIN_PREFIX, handleAdmin, type AdminDeps } from './adminRoutes.js';
 import { handleBatch, type Snapshot } from './batch.js';
 import type { CsrfSessions } from './csrf.js';
 import { basicAuthUser, checkJsonRequested, readBody, sendJson, sendRaw, sendText } from './httpUtil.js';
 import { ERROR_CODES, ODataError, UNKNOWN_SERVICE, errorBody, type ServiceIdentity } from './odataError.js';
+import { TOKEN_PATH, type OAuthTokens } from './oauth.js';
 import { decodePath, parseSegments, type SimService } from './service.js';
 
 export const SERVICE_PREFIX = '/sap/opu/odata/sap/';
@@ -17,8 +20,12 @@ export interface RouterConfig {
   readonly csrf: CsrfSessions;
   readonly sapClient: string;
   readonly credentials: { readonly username: string; readonly password: string } | undefined;
+  /** When set, bearer tokens from its token endpoint are accepted (besides basic credentials, if any). */
+  readonly oauth: OAuthTokens | undefined;
   readonly baseUrl: () => string;
   readonly snapshot: Snapshot;
+  /** Fault knobs, arrival log and the /sim/ controls. */
+  readonly admin: AdminDeps;
 }
 
 type Headers = Record<string, string | string[]>;
@@ -29,7 +36,17 @@ function header(request: IncomingMessage, name: string): string | undefined {
 }
 
 function authenticate(config: RouterConfig, request: IncomingMessage): string {
-  if (config.credentials === undefined) return ANONYMOUS_USER;
+  const authorization = header(request, 'authorization');
+  if (config.oauth !== undefined && /^Bearer\s/i.test(authorization ?? '')) {
+    if (config.oauth.isValid(authorization)) return ANONYMOUS_USER;
+    throw new ODataError(401, ERROR_CODES.unauthorized, 'Access token is invalid or expired', {
+      headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+    });
+  }
+  if (config.credentials === undefined) {
+    if (config.oauth === undefined) return ANONYMOUS_USER;
+    throw new ODataError(401, ERROR_CODES.unauthorized, 'An access token is required', { headers: { 'WWW-Authenticate': 'Bearer' } });
+  }
   const user = basicAuthUser(header(request, 'authorization'), config.credentials.username, config.credentials.password);
   if (user === undefined) {
     throw new ODataError(401, ERROR_CODES.unauthorized, 'Logon failed: user name or password is incorrect', {
@@ -63,10 +80,38 @@ async function route(config: RouterConfig, request: IncomingMessage, response: S
   const headOnly = method === 'HEAD';
   const replyHeaders: Headers = {};
   let service: ServiceIdentity = UNKNOWN_SERVICE;
+  const arrived = Date.now();
   try {
     // Drain the body before any verdict, so a rejected request does not desynchronise a keep-alive connection.
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', 'http://simulator.invalid');
+    if (config.oauth !== undefined && url.pathname === TOKEN_PATH && method === 'POST') {
+      const reply = config.oauth.issue(header(request, 'authorization'), new URLSearchParams(body.toString('utf8')));
+      sendJson(response, reply.status, reply.body, {});
+      return;
+    }
+    if (url.pathname.startsWith(ADMIN_PREFIX)) {
+      const reply = handleAdmin(config.admin, method, url.pathname, body);
+      if (reply.body === undefined) sendRaw(response, reply.status, 'text/plain', '', {});
+      else sendJson(response, reply.status, reply.body, {});
+      return;
+    }
+    const entry = config.admin.log.add(method, `${url.pathname}${url.search}`, arrived);
+    response.on('close', () => {
+      entry.status = response.writableFinished ? response.statusCode : 0;
+    });
+    const decision = config.admin.faults.decideRequest(MODIFYING.has(method));
+    entry.fault = decision.fault;
+    if (decision.delayMs > 0) await sleep(decision.delayMs);
+    if (decision.resetBeforeCommit) {
+      request.socket.destroy();
+      return;
+    }
+    if (decision.early !== undefined) {
+      const { status, message, retryAfter } = decision.early;
+      throw new ODataError(status, ERROR_CODES.internal, message, { headers: retryAfter === undefined ? {} : { 'Retry-After': retryAfter } });
+    }
+    if (decision.expireCsrf) config.csrf.expireAll();
     if (!url.pathname.startsWith(SERVICE_PREFIX)) {
       throw new ODataError(404, ERROR_CODES.notFound, `No service found for path ${url.pathname}`);
     }
@@ -105,6 +150,12 @@ async function route(config: RouterConfig, request: IncomingMessage, response: S
       user,
     };
     const reply = isBatch ? handleBatch(sim, simRequest, config.snapshot) : sim.handle(simRequest);
+    if (decision.afterCommit === 'reset') {
+      // Stored, but the answer is lost: the client cannot tell whether the posting happened.
+      request.socket.destroy();
+      return;
+    }
+    if (decision.afterCommit === 'slow') await sleep(config.admin.faults.config.slowAfterCommitMs);
     const headers = { ...replyHeaders, ...reply.headers };
     if (reply.raw !== undefined) sendRaw(response, reply.status, reply.raw.contentType, reply.raw.text, headers);
     else sendJson(response, reply.status, reply.body ?? {}, headers, headOnly);

@@ -10,7 +10,8 @@ export type { Confirmation, QualityResult } from './mesPayloads.js';
 
 /** 'malformed-type' is valid JSON with yield as a word; 'malformed-json' is cut-off JSON. */
 export type FaultKind = 'unknown-order' | 'unit-mismatch' | 'malformed-type' | 'malformed-json';
-export const FAULT_KINDS: readonly FaultKind[] = ['unknown-order', 'unit-mismatch', 'malformed-type', 'malformed-json'];
+// unit-mismatch first: the demo shows a supervisor something to correct within seconds (README, "For supervisors").
+export const FAULT_KINDS: readonly FaultKind[] = ['unit-mismatch', 'unknown-order', 'malformed-type', 'malformed-json'];
 
 export interface PublishedMessage {
   readonly topic: string;

@@ -1,5 +1,6 @@
 // The demo plant's OPC UA server: per line, good/scrap counters, machine state and current order,
-// fed by the LineModel, as a PLC or SCADA server on the shop floor would expose them.
+// fed by the LineModel, as a PLC or SCADA server on the shop floor would expose them; and per line a writable
+// DispatchOrder (String) where the console dispatches the next order number, as a line PLC's order mailbox.
 
 import { createServer } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +24,8 @@ export interface DemoOpcuaNodes {
   readonly state: string;
   readonly stateReason: string;
   readonly currentOrder: string;
+  /** Writable (String): the order number dispatched to the line; empty until one is written. */
+  readonly dispatchOrder: string;
 }
 
 /** Node ids of one line's variables, e.g. DEMO_OPCUA_NODES('L1').goodCount === 'ns=1;s=L1.GoodCount'. */
@@ -33,6 +36,7 @@ export function DEMO_OPCUA_NODES(line: string): DemoOpcuaNodes {
     state: `ns=1;s=${line}.State`,
     stateReason: `ns=1;s=${line}.StateReason`,
     currentOrder: `ns=1;s=${line}.CurrentOrder`,
+    dispatchOrder: `ns=1;s=${line}.DispatchOrder`,
   };
 }
 
@@ -113,7 +117,7 @@ async function startOnce(port: number, pkiDir: string, model: LineModel): Promis
   };
 }
 
-/** Builds one folder per line with five variables and keeps them in step with the model. */
+/** Builds one folder per line with five read-only variables kept in step with the model, and a writable DispatchOrder. */
 function bindLines(server: OPCUAServer, model: LineModel): () => void {
   const addressSpace = server.engine.addressSpace;
   if (!addressSpace) throw new Error('OPC UA address space not ready');
@@ -130,6 +134,9 @@ function bindLines(server: OPCUAServer, model: LineModel): () => void {
         browseName: name,
         nodeId: `s=${line}.${name}`,
         dataType: DataType[dataType],
+        // node-opcua makes variables writable by default; a PLC's counters and states are not.
+        accessLevel: 'CurrentRead',
+        userAccessLevel: 'CurrentRead',
         minimumSamplingInterval: 0,
       });
       v.setValueFromSource({ dataType, value }, undefined, at);
@@ -142,6 +149,16 @@ function bindLines(server: OPCUAServer, model: LineModel): () => void {
       reason: add('StateReason', DataType.String, s.stateReason, s.stateSince),
     });
     add('CurrentOrder', DataType.String, s.order.orderId, s.stateSince);
+    // The only variable a client may write.
+    ns.addVariable({
+      componentOf: folder,
+      browseName: 'DispatchOrder',
+      nodeId: `s=${line}.DispatchOrder`,
+      dataType: DataType[DataType.String],
+      accessLevel: 'CurrentRead | CurrentWrite',
+      userAccessLevel: 'CurrentRead | CurrentWrite',
+      minimumSamplingInterval: 0,
+    }).setValueFromSource({ dataType: DataType.String, value: '' });
   }
 
   // Pushed on change (not polled) so the source timestamp is when the part was made, and a

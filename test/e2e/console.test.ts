@@ -76,6 +76,29 @@ describe('console in the browser', () => {
     await context.close();
   });
 
+  it('logs in with a demo account, shows who is logged in with the role, refuses a wrong password, logs out', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 720 }, reducedMotion: 'reduce' });
+    const page = await context.newPage();
+    const problems = await watchProblems(page);
+    await page.goto(consoleProc!.url);
+    // Views need no login on this PC: the dashboard is there before anyone logs in.
+    await page.locator('[data-testid=line-card]').first().waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid=login-open]').click();
+    await page.locator('[data-testid=login-user]').fill('supervisor');
+    await page.locator('[data-testid=login-password]').fill('not-the-password');
+    await page.locator('[data-testid=login-submit]').click();
+    expect(await page.locator('[data-testid=login-error]').textContent()).toBe('wrong user name or password');
+    await page.locator('[data-testid=login-password]').fill('demo-supervisor');
+    await page.locator('[data-testid=login-submit]').click();
+    await page.locator('[data-testid=session-user]', { hasText: 'supervisor' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-testid=session-roles]').textContent()).toBe('supervisor');
+    await page.screenshot({ path: join(RESULTS, 'console-logged-in.png') });
+    await page.locator('[data-testid=logout]').click();
+    await page.locator('[data-testid=login-open]').waitFor();
+    expect(await problems()).toEqual([]);
+    await context.close();
+  });
+
   it('stops cleanly on SIGTERM within 10 s', async () => {
     consoleProc!.child.kill('SIGTERM');
     const timeout = new Promise<string>((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000).unref());

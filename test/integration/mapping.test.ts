@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventSummary, RejectedMessage, ReplayResult } from '../../domain/index.js';
 import { startErpSimulator, type ErpSimulator } from '../../sim/erp/index.js';
 import { startConsole, waitFor, type ConsoleProcess } from '../helpers/consoleProcess.js';
+import { loginWithRoles } from '../helpers/login.js';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
 
 const TOPIC = 'mes/v2/1010/L1/confirmation';
@@ -21,8 +22,10 @@ async function getJson<T>(url: string): Promise<T> {
   return (await res.json()) as T;
 }
 
+let token = '';
+
 async function post(url: string, body: unknown, contentType = 'application/json'): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -116,6 +119,7 @@ describe('declarative mapping: reject, fix, replay, post once', () => {
     await stopAgent();
 
     const v2 = await startAgent(2);
+    token = await loginWithRoles(v2.url, dataDir, ['engineer']);
     // Commands are POST with JSON only, and need a reason for the audit log.
     expect((await post(`${v2.url}/api/v1/rejected/replay`, { channel: TOPIC })).status).toBe(400);
     expect((await post(`${v2.url}/api/v1/rejected/replay`, { channel: TOPIC, reason: 'x' }, 'text/plain')).status).toBe(415);
@@ -150,7 +154,7 @@ describe('declarative mapping: reject, fix, replay, post once', () => {
     try {
       const audit = db.prepare("SELECT actor, action, before, after, reason FROM audit_log WHERE action = 'rejected.replay' ORDER BY seq").all() as Record<string, string>[];
       expect(audit).toHaveLength(2);
-      expect(audit[0]).toMatchObject({ actor: 'local-console', reason: 'order id is body.order.id (mapping v2)' });
+      expect(audit[0]).toMatchObject({ actor: 'test-engineer', reason: 'order id is body.order.id (mapping v2)' });
       expect(JSON.parse(audit[0]!.before!)).toEqual({ rejected: 3 });
       expect(JSON.parse(audit[0]!.after!)).toMatchObject({ rejected: 1, mapped: 2, stillRejected: 1 });
       const converted = db.prepare("SELECT body FROM event WHERE body LIKE '%\"original\"%'").get() as { body: string };

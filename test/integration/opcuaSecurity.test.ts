@@ -10,6 +10,7 @@ import { CertificatePurpose, createSelfSignedCertificate, exploreCertificate, ge
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowseResult, CertificateList, ConnectionStatus, DashboardSnapshot, TrustCertificateResult } from '../../domain/index.js';
 import { listAudit } from '../../local-store/index.js';
+import { loginWithRoles } from '../helpers/login.js';
 import { ConfigSchema, createLogger, opcuaPkiDir, startAgent, type Agent, type AgentConfigInput } from '../../main/agent/index.js';
 import { demoServerCertificateFile } from '../../main/console/demo.js';
 import { startConsoleServer, type ConsoleServer } from '../../main/console/server.js';
@@ -38,8 +39,8 @@ describe('OPC UA security, certificate trust, identities and browse (agent + HTT
     return found;
   };
   const certificates = async (): Promise<CertificateList> => (await (await fetch(`${http.url}/api/v1/opcua/certificates`)).json()) as CertificateList;
-  const postTrust = (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> =>
-    fetch(`${http.url}/api/v1/opcua/certificates/trust`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const postTrust = async (body: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> =>
+    fetch(`${http.url}/api/v1/opcua/certificates/trust`, { method: 'POST', headers: { ...headers, authorization: `Bearer ${await loginWithRoles(http.url, join(dir, 'data'), ['engineer'])}` }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'plantdesk-opcua-sec-'));
@@ -193,7 +194,7 @@ describe('OPC UA security, certificate trust, identities and browse (agent + HTT
 
     const [entry] = listAudit(agent.db, 10).filter((e) => e.action === 'certificate.trust');
     expect(entry).toMatchObject({
-      actor: 'local-console', subject: rejected!.sha256Thumbprint, reason: 'thumbprint checked on the server HMI',
+      actor: 'test-engineer', subject: rejected!.sha256Thumbprint, reason: 'thumbprint checked on the server HMI',
       after: expect.objectContaining({ subject: rejected!.subject, endpoint: guarded.endpointUrl }),
     });
     expect(entry!.seq).toBe(trusted.auditSeq);

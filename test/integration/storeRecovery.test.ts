@@ -38,6 +38,14 @@ function addConfirmation(db: WritableDb, status: 'ready' | 'posted', at: number)
   return eventId;
 }
 
+/** Health once the integrity check of this start (on a worker since the API opened) is over. */
+function checked(url: string): Promise<Health> {
+  return waitFor(async () => {
+    const health = await getJson<Health>(`${url}/api/v1/health`);
+    return health.store?.integrity === 'checking' ? undefined : health;
+  }, 15_000, 'the integrity check at start');
+}
+
 function writeConfig(dataDir: string, erpUrl: string): string {
   const file = join(dataDir, 'plant.yaml');
   writeFileSync(file, `
@@ -88,7 +96,7 @@ describe('store recovery at start (real agent, real files)', () => {
     const damagedBytes = readFileSync(file);
 
     agent = await startConsole(['--config', writeConfig(dataDir, erp.url), '--data', dataDir, '--port', '0']);
-    const health = await getJson<Health>(`${agent.url}/api/v1/health`);
+    const health = await checked(agent.url);
     expect(health.status).toBe('degraded');
     expect(health.store).toMatchObject({ integrity: 'recovered', recoveredFrom: backup, recoveredBackupTakenAt: new Date(start + 10_000).toISOString() });
     expect(health.store?.warning).toMatch(/^The buffer file was damaged at start .* The backup of .* was restored: records received after it are only in the damaged file/);
@@ -129,7 +137,7 @@ describe('store recovery at start (real agent, real files)', () => {
     damageMiddle(file);
 
     agent = await startConsole(['--config', writeConfig(dataDir, erp.url), '--data', dataDir, '--port', '0']);
-    const health = await getJson<Health>(`${agent.url}/api/v1/health`);
+    const health = await checked(agent.url);
     expect(health.store).toMatchObject({ integrity: 'recovered', lastBackupAt: null });
     expect(health.store?.recoveredFrom).toBeUndefined();
     expect(health.store?.warning).toMatch(/No usable backup was found, so the buffer started empty/);

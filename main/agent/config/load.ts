@@ -1,8 +1,10 @@
 // Loads the YAML configuration and reports every problem with the file, line and key it concerns.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { ConfigSchema, type AgentConfig } from './schema.js';
+import { decryptConfigSecrets, secretKeyFor } from './secrets.js';
 
 export class ConfigError extends Error {
   constructor(readonly file: string, readonly problems: readonly string[]) {
@@ -50,18 +52,30 @@ function describeIssue(doc: Document, lines: LineCounter, file: string, issue: z
   });
 }
 
-export function parseConfig(text: string, file: string): AgentConfig {
+export interface ConfigLoadOptions {
+  /** The data folder whose secret.key opens `enc:v1:` values (the --data option); default: the file's dataDir, else .plantdesk/data. */
+  readonly dataDir?: string;
+}
+
+export function parseConfig(text: string, file: string, options: ConfigLoadOptions = {}): AgentConfig {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => `${file}:${e.linePos?.[0]?.line ?? '?'}: YAML syntax: ${e.message.split('\n')[0]}`));
   }
-  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
+  // Secrets at rest (secrets.ts): `enc:v1:` values decrypted before the schema checks them, each failure named by line and key.
+  const raw: unknown = doc.toJS() ?? {};
+  const rawDataDir = (raw as { dataDir?: unknown }).dataDir;
+  const secrets = decryptConfigSecrets(raw, () => secretKeyFor(resolve(options.dataDir ?? (typeof rawDataDir === 'string' ? rawDataDir : '.plantdesk/data'))));
+  if (secrets.problems.length > 0) {
+    throw new ConfigError(file, secrets.problems.map(({ path, message }) => `${file}:${lines.linePos(offsetOf(doc, path) ?? 0).line}: ${formatPath(path)}: ${message}`));
+  }
+  const parsed = ConfigSchema.safeParse(secrets.value);
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.flatMap((issue) => describeIssue(doc, lines, file, issue)));
   return parsed.data;
 }
 
-export function loadConfigFile(file: string): AgentConfig {
+export function loadConfigFile(file: string, options: ConfigLoadOptions = {}): AgentConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -69,5 +83,5 @@ export function loadConfigFile(file: string): AgentConfig {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ConfigError(file, [code === 'ENOENT' ? `${file}: file not found` : `${file}: cannot be read (${code ?? (error as Error).message})`]);
   }
-  return parseConfig(text, file);
+  return parseConfig(text, file, options);
 }

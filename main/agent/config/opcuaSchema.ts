@@ -16,6 +16,8 @@ const OpcuaLineSchema = z.strictObject({
   state: z.string().min(1).optional(),
   stateReason: z.string().min(1).optional(),
   order: z.string().min(1).optional(),
+  // Writable: PlantDesk writes the order number to dispatch to the line here (the writeNode command, audited).
+  dispatchOrder: z.string().min(1).optional(),
   // Counters (docs/ARCHITECTURE.md, "Counters"): good and scrap are PLC counters; their increments become one
   // ProductionConfirmation per line every confirmEveryS (0: counters make no confirmations).
   counterMax: z.union([z.enum(['UInt16', 'UInt32']), z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)]).default('UInt32')
@@ -51,6 +53,12 @@ export const OpcuaSourceSchema = z.strictObject({
   /** Absolute deadband on the counters (good, scrap); 0 reports every change. */
   deadband: z.number().min(0).default(0),
   lines: z.array(OpcuaLineSchema).min(1),
+  /** Further nodes PlantDesk may write (writeNode), besides each line's dispatchOrder; every other node is refused. */
+  writable: z.array(z.strictObject({
+    nodeId: z.string().min(1),
+    /** What the node is, for messages and the audit log, e.g. "L1 recipe". */
+    name: z.string().trim().min(1).max(60),
+  })).default([]),
 }).superRefine((source, ctx) => {
   if (source.securityMode === 'None' && source.securityPolicy !== undefined && source.securityPolicy !== 'None') {
     ctx.addIssue({ code: 'custom', path: ['securityPolicy'], message: `must be None (or left out) when securityMode is None, not ${source.securityPolicy}` });
@@ -59,3 +67,13 @@ export const OpcuaSourceSchema = z.strictObject({
     ctx.addIssue({ code: 'custom', path: ['securityPolicy'], message: `None gives securityMode ${source.securityMode} no protection; use Basic256Sha256, Aes128_Sha256_RsaOaep or Aes256_Sha256_RsaPss` });
   }
 });
+
+export type OpcuaSourceConfig = z.output<typeof OpcuaSourceSchema>;
+
+/** The nodes a source may write: each line's dispatchOrder, then the source's writable: list. */
+export function opcuaWritableNodes(source: Pick<OpcuaSourceConfig, 'lines' | 'writable'>): { nodeId: string; label: string }[] {
+  return [
+    ...source.lines.flatMap((l) => (l.dispatchOrder ? [{ nodeId: l.dispatchOrder, label: `${l.line} dispatchOrder` }] : [])),
+    ...source.writable.map((w) => ({ nodeId: w.nodeId, label: w.name })),
+  ];
+}

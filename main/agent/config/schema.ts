@@ -6,7 +6,10 @@ import { MqttSourceSchema } from './mqttSchema.js';
 import { OpcuaSourceSchema } from './opcuaSchema.js';
 import { checkSparkplugAgainstSources, SparkplugSourceSchema } from './sparkplugSchema.js';
 import { StoreSchema } from './storeSchema.js';
+import { SyncSchema } from './syncSchema.js';
 import { UnitsConfigSchema } from '../mappingSchema.js';
+import { AuthConfigSchema } from '../auth/configSchema.js';
+import { ExceptionsConfigSchema } from '../exceptions/configSchema.js';
 
 export const ConfigSchema = z.strictObject({
   plant: z.string().trim().min(1).max(4),
@@ -27,6 +30,12 @@ export const ConfigSchema = z.strictObject({
   enterprise: EnterpriseSchema.optional(),
   /** The SQLite buffer: backups, retention, capacity (storeSchema.ts); every key has a default. */
   store: StoreSchema.prefault({}),
+  /** Users and sessions: idle and absolute session expiry, login lockout (auth/configSchema.ts); every key has a default. */
+  auth: AuthConfigSchema.prefault({}),
+  /** How the sync engine posts to the ERP: in flight, live share, backoff, offline, aggregation, reconciliation (syncSchema.ts). */
+  sync: SyncSchema.prefault({}),
+  /** The exceptions workspace: four-eyes thresholds, quality before final, default over-delivery tolerance (exceptions/configSchema.ts). */
+  exceptions: ExceptionsConfigSchema.prefault({}),
 }).superRefine(checkEnterpriseAgainstSources).superRefine(checkSparkplugAgainstSources);
 
 export type AgentConfig = z.output<typeof ConfigSchema>;

@@ -4,6 +4,14 @@ import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, 
 import type { EnterpriseStatus, EventSummary, Health, PlantDeskApi, QueueCounts, Unsubscribe } from '../../../domain/api';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from '../../../domain/api';
 import type { SparkplugNodeInfo } from '../../../domain/api';
+import type { WriteNodeArgs, WriteNodeResult } from '../../../domain/api';
+import type { ApiSessionMethod, AuthStatus, CreateFirstAdminArgs, CreateUserArgs, DisableUserArgs, LoginArgs, ResetPasswordArgs } from '../../../domain/api';
+import type { SessionApi, SessionInfo, SetUserRolesArgs, UserInfo, UsersApi } from '../../../domain/api';
+import type { AuditApi, AuditVerification } from '../../../domain/api';
+import type {
+  ApprovalDecisionArgs, AuditCsv, AuditCsvQuery, BulkCorrectArgs, BulkCorrectResult, CorrectExceptionArgs, ExceptionActionResult, ExceptionDetail,
+  ExceptionIdArgs, ExceptionList, ExceptionQuery, ExceptionsApi, RecheckExceptionArgs, RecheckResult, RejectCorrectionArgs, RetryExceptionArgs, VoidExceptionArgs,
+} from '../../../domain/api';
 import { ApiCallError, type LinkState, type WebSocketFactory, type WebSocketLike, type WsClientOptions } from './wsTypes';
 
 interface Pending {
@@ -16,7 +24,7 @@ interface Pending {
 
 const OPEN = 1;
 
-export class WsClient implements PlantDeskApi {
+export class WsClient implements PlantDeskApi, SessionApi, UsersApi, AuditApi, ExceptionsApi {
   private socket: WebSocketLike | null = null;
   private state: LinkState = 'connecting';
   private nextId = 1;
@@ -26,6 +34,9 @@ export class WsClient implements PlantDeskApi {
   private readonly pending = new Map<number, Pending>();
   private readonly streams = new Map<ApiStream, Set<(value: unknown) => void>>();
   private readonly linkListeners = new Set<(state: LinkState) => void>();
+  private readonly sessionLostListeners = new Set<(message: string) => void>();
+  /** The session this client logged in with, in memory only: sent again (resumeSession) after every reconnect. */
+  private token: string | null = null;
   private readonly opts: Required<WsClientOptions>;
 
   constructor(options: WsClientOptions) {
@@ -51,10 +62,63 @@ export class WsClient implements PlantDeskApi {
   exportOwnCertificate = (): Promise<OwnCertificateExport> => this.call('exportOwnCertificate');
   browse = (query: BrowseQuery): Promise<BrowseResult> => this.call('browse', query);
   trustCertificate = (args: TrustCertificateArgs): Promise<TrustCertificateResult> => this.call('trustCertificate', args);
+  writeNode = (args: WriteNodeArgs): Promise<WriteNodeResult> => this.call('writeNode', args);
   listRejected = (query?: RejectedQuery): Promise<RejectedMessage[]> => this.call('listRejected', query);
   replayRejected = (args: ReplayRejectedArgs): Promise<ReplayResult> => this.call('replayRejected', args);
   listSparkplugNodes = (): Promise<SparkplugNodeInfo[]> => this.call('listSparkplugNodes');
   getEnterpriseStatus = (): Promise<EnterpriseStatus> => this.call('getEnterpriseStatus');
+
+  // Sessions: the agent binds this connection to the session a login answered; the client remembers the token.
+  getAuthStatus = (): Promise<AuthStatus> => this.call('getAuthStatus');
+  login = (args: LoginArgs): Promise<SessionInfo> => this.holdSession(this.call<SessionInfo>('login', args));
+  createFirstAdmin = (args: CreateFirstAdminArgs): Promise<SessionInfo> => this.holdSession(this.call<SessionInfo>('createFirstAdmin', args));
+  resumeSession = (args: { token: string }): Promise<SessionInfo> => this.holdSession(this.call<SessionInfo>('resumeSession', args));
+  logout = (): Promise<void> => {
+    this.token = null;
+    return this.call<void>('logout');
+  };
+  verifyAudit = (): Promise<AuditVerification> => this.call('verifyAudit');
+  listUsers = (): Promise<UserInfo[]> => this.call('listUsers');
+  createUser = (args: CreateUserArgs): Promise<UserInfo> => this.call('createUser', args);
+  setUserRoles = (args: SetUserRolesArgs): Promise<UserInfo> => this.call('setUserRoles', args);
+  resetPassword = (args: ResetPasswordArgs): Promise<UserInfo> => this.call('resetPassword', args);
+  disableUser = (args: DisableUserArgs): Promise<UserInfo> => this.call('disableUser', args);
+
+  // The exceptions workspace (issue 6).
+  listExceptions = (query?: ExceptionQuery): Promise<ExceptionList> => this.call('listExceptions', query);
+  getException = (args: ExceptionIdArgs): Promise<ExceptionDetail> => this.call('getException', args);
+  recheckException = (args: RecheckExceptionArgs): Promise<RecheckResult> => this.call('recheckException', args);
+  exportAuditCsv = (query?: AuditCsvQuery): Promise<AuditCsv> => this.call('exportAuditCsv', query);
+  correctException = (args: CorrectExceptionArgs): Promise<ExceptionActionResult> => this.call('correctException', args);
+  voidException = (args: VoidExceptionArgs): Promise<ExceptionActionResult> => this.call('voidException', args);
+  retryException = (args: RetryExceptionArgs): Promise<ExceptionActionResult> => this.call('retryException', args);
+  bulkCorrect = (args: BulkCorrectArgs): Promise<BulkCorrectResult> => this.call('bulkCorrect', args);
+  approveCorrection = (args: ApprovalDecisionArgs): Promise<ExceptionActionResult> => this.call('approveCorrection', args);
+  rejectCorrection = (args: RejectCorrectionArgs): Promise<ExceptionActionResult> => this.call('rejectCorrection', args);
+
+  /** Called when the session could not be resumed after a reconnect (e.g. it expired meanwhile), with the reason. */
+  onSessionLost(listener: (message: string) => void): Unsubscribe {
+    this.sessionLostListeners.add(listener);
+    return () => this.sessionLostListeners.delete(listener);
+  }
+
+  private holdSession(call: Promise<SessionInfo>): Promise<SessionInfo> {
+    return call.then((session) => {
+      this.token = session.token;
+      return session;
+    });
+  }
+
+  /** First frame on a new socket, so calls queued behind it run as the session (the agent waits for its answer). */
+  private resumeOnOpen(): void {
+    const token = this.token;
+    if (token === null) return;
+    this.holdSession(this.call<SessionInfo>('resumeSession', { token }, true)).catch((error: Error) => {
+      if (!(error instanceof ApiCallError) || error.code !== 'unauthorized' || this.token !== token) return;
+      this.token = null;
+      for (const listener of [...this.sessionLostListeners]) listener(error.message);
+    });
+  }
 
   get linkState(): LinkState {
     return this.state;
@@ -79,7 +143,8 @@ export class WsClient implements PlantDeskApi {
     this.setState('closed');
   }
 
-  private call<T>(method: ApiQuery | ApiCommand, params?: unknown): Promise<T> {
+  /** `first`: sent at once on a socket that is opening, ahead of the calls queued while disconnected. */
+  private call<T>(method: ApiQuery | ApiCommand | ApiSessionMethod, params?: unknown, first = false): Promise<T> {
     if (this.state === 'closed') {
       return Promise.reject(new ApiCallError('disconnected', `${method}: not connected to the agent`));
     }
@@ -92,7 +157,7 @@ export class WsClient implements PlantDeskApi {
       }, this.opts.callTimeoutMs);
       const entry: Pending = { resolve: resolve as (value: unknown) => void, reject, timer, frame: JSON.stringify(message) };
       this.pending.set(id, entry);
-      if (this.state === 'open') this.flush(entry);
+      if (this.state === 'open' || first) this.flush(entry);
     });
   }
 
@@ -125,6 +190,7 @@ export class WsClient implements PlantDeskApi {
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.attempt = 0;
+      this.resumeOnOpen();
       this.setState('open');
       for (const [stream, listeners] of this.streams) {
         if (listeners.size > 0) this.send({ type: 'subscribe', stream });

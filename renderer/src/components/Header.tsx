@@ -1,4 +1,5 @@
 // Top bar: product, plant, and whether the console still hears the agent (and since when data is shown).
+import type { ReactNode } from 'react';
 import type { LinkState } from '../api/wsTypes';
 import { formatTime, LINK_STATE_LOOK } from './format';
 import { StatusBadge } from './StatusBadge';
@@ -11,9 +12,11 @@ export interface HeaderProps {
   readonly link: LinkState;
   /** Agent time of the data on screen. */
   readonly snapshotAt: string | null;
+  /** Right end of the bar: who is logged in (SessionContainer). */
+  readonly children?: ReactNode;
 }
 
-export function Header({ plant, demo, version, link, snapshotAt }: HeaderProps) {
+export function Header({ plant, demo, version, link, snapshotAt, children }: HeaderProps) {
   const look = LINK_STATE_LOOK[link];
   return (
     <header className="app-header" data-testid="header" data-link={link}>
@@ -32,6 +35,7 @@ export function Header({ plant, demo, version, link, snapshotAt }: HeaderProps) 
           Data as of <time className="num">{formatTime(snapshotAt)}</time>
         </span>
       </div>
+      {children}
     </header>
   );
 }

@@ -12,6 +12,7 @@ const STATUS_LOOK: Readonly<Record<EventStatus, StateLook>> = {
   exception: { tone: 'bad', icon: 'warning', label: 'Exception' },
   voided: { tone: 'neutral', icon: 'cross', label: 'Voided' },
   recorded: { tone: 'neutral', icon: 'check', label: 'Recorded' },
+  pending_approval: { tone: 'warn', icon: 'warning', label: 'Awaiting approval' },
 };
 
 export interface RecentRecordsProps {

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { CertificateInfo, PlantDeskApi, ServerCertificate } from '../../../domain/api';
 import { getApi } from '../api/getApi';
 import { CertificatesPanel, type CertificatesPanelProps } from '../components/CertificatesPanel';
+import { commandFailed } from '../state/authActions';
 import { useConsoleStore } from '../state/store';
 
 const REFRESH_MS = 10_000;
@@ -58,7 +59,8 @@ export function CertificatesContainer({ api = getApi() }: { readonly api?: Certi
       },
       (error: Error) => {
         setTrusting(null);
-        setTrustError({ thumbprint, message: error.message });
+        // Not logged in or session expired: back to the login form, and the panel says why.
+        setTrustError({ thumbprint, message: commandFailed(error) });
       },
     );
   }, [api, refresh]);

@@ -9,6 +9,7 @@ import { RateChart } from '../components/RateChart';
 import { RecentRecords } from '../components/RecentRecords';
 import { useConsoleStore } from '../state/store';
 import { useNow } from './useNow';
+import { SessionContainer } from './SessionContainer';
 
 export function HeaderContainer() {
   const props = useConsoleStore(
@@ -20,7 +21,11 @@ export function HeaderContainer() {
       plant: s.health?.plant ?? null,
     })),
   );
-  return <Header {...props} />;
+  return (
+    <Header {...props}>
+      <SessionContainer />
+    </Header>
+  );
 }
 
 export function LinesContainer() {

@@ -1,6 +1,6 @@
 // The console store's slices: link to the agent, the live dashboard, the rate chart window.
 import type { StateCreator } from 'zustand';
-import type { ConnectionStatus, EventSummary, Health, LineStatus, QueueCounts } from '../../../domain/api';
+import type { AuthStatus, ConnectionStatus, EventSummary, Health, LineStatus, QueueCounts, SessionInfo } from '../../../domain/api';
 import type { LinkState } from '../api/wsTypes';
 import type { ChartData } from './rateWindow';
 
@@ -26,7 +26,15 @@ export interface RateSlice {
   readonly chart: ChartData;
 }
 
-export type ConsoleState = LinkSlice & DashboardSlice & RateSlice;
+/** Who is logged in (token in memory only, never in storage) and whether the login form is asked for. */
+export interface AuthSlice {
+  readonly session: SessionInfo | null;
+  readonly authStatus: AuthStatus | null;
+  /** The login form is open; with the reason it was opened for (e.g. "your session expired ..."), if any. */
+  readonly loginPrompt: { readonly reason: string | null } | null;
+}
+
+export type ConsoleState = LinkSlice & DashboardSlice & RateSlice & AuthSlice;
 type Slice<T> = StateCreator<ConsoleState, [], [], T>;
 
 export const createLinkSlice: Slice<LinkSlice> = () => ({ link: 'connecting', linkSince: Date.now(), health: null });
@@ -41,3 +49,5 @@ export const createDashboardSlice: Slice<DashboardSlice> = () => ({
 });
 
 export const createRateSlice: Slice<RateSlice> = () => ({ chart: { bucketS: 60, series: [], rows: [] } });
+
+export const createAuthSlice: Slice<AuthSlice> = () => ({ session: null, authStatus: null, loginPrompt: null });

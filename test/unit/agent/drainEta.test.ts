@@ -1,6 +1,6 @@
 // The arithmetic of the drain ETA and the hours of buffer left.
 import { describe, expect, it } from 'vitest';
-import { bufferHoursLeft, drainEtaS, formatHours, hoursToBudget } from '../../../main/agent/drainEta.js';
+import { backlogEtaS, bufferHoursLeft, drainEtaS, formatHours, hoursToBudget } from '../../../main/agent/drainEta.js';
 
 describe('drainEtaS', () => {
   it('is 0 when nothing waits, whatever the rates', () => {
@@ -58,5 +58,15 @@ describe('formatHours', () => {
     expect(formatHours(0.001)).toBe('1 min');
     expect(formatHours(3.46)).toBe('3.5 h');
     expect(formatHours(72)).toBe('3 d');
+  });
+});
+
+describe('backlogEtaS', () => {
+  it('divides what is left by the rate since the drain began', () => {
+    expect(backlogEtaS({ done: 250, total: 1000, elapsedS: 10 })).toBe(30);
+  });
+  it('has no estimate before anything was finished, and is 0 when all is', () => {
+    expect(backlogEtaS({ done: 0, total: 1000, elapsedS: 10 })).toBeNull();
+    expect(backlogEtaS({ done: 1000, total: 1000, elapsedS: 10 })).toBe(0);
   });
 });

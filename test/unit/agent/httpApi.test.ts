@@ -72,7 +72,7 @@ describe('handleApiRequest over a real HTTP server', () => {
     const res = await get(host, '/api/v1/queue');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      mapped: 1, ready: 0, exception: 0, sending: 0, posted: 0, voided: 0, recorded: 0, rejected: 1, oldestPendingAgeS: expect.any(Number) as unknown,
+      mapped: 1, ready: 0, exception: 0, sending: 0, posted: 0, voided: 0, recorded: 0, pending_approval: 0, rejected: 1, oldestPendingAgeS: expect.any(Number) as unknown,
     });
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import { Ingest } from '../../../main/agent/ingest.js';
 import { createLogger } from '../../../main/agent/logger.js';
 import { OrderCache } from '../../../main/agent/orderCache.js';
@@ -79,5 +80,35 @@ describe('Ingest with cached ERP orders', () => {
     new OrderCache(db).replace([releasedOrder()], 1);
     expect(new OrderCache(db).loaded).toBe(true);
     expect(new OrderCache(db).lookup(releasedOrder().orderId)?.orderId).toBe(releasedOrder().orderId);
+  });
+});
+
+describe('Ingest logs per outcome only what the logger level lets through', () => {
+  function capture(level: string): { logger: ReturnType<typeof createLogger>; lines: () => { level: number; msg: string }[] } {
+    const chunks: string[] = [];
+    const destination = new Writable({ write: (chunk: Buffer, _enc, done) => (chunks.push(chunk.toString()), done()) });
+    return { logger: createLogger(level, destination), lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: number; msg: string }) };
+  }
+
+  it('at warn, still says which message was rejected and which confirmation needs a supervisor, and nothing else', async () => {
+    const db = openTempDb();
+    const orders = new OrderCache(db);
+    orders.replace([releasedOrder()], 1);
+    const log = capture('warn');
+    const ingest = new Ingest(db, log.logger, { orders });
+    await ingest.submitMqtt(mqtt(mesConfirmation({ messageId: 'ok' })));
+    await ingest.submitMqtt(mqtt(mesConfirmation({ messageId: 'kg', unit: 'KG' })));
+    await ingest.submitMqtt(mqtt(mesConfirmation({ messageId: 'bad', yield: 'lots' })));
+    await ingest.submitMqtt(mqtt(mesConfirmation({ messageId: 'ok' })));
+    expect(log.lines().map((l) => l.msg)).toEqual([expect.stringMatching(/^confirmation needs a supervisor/), 'message rejected']);
+  });
+
+  it('at info, every stored message; at debug, the redelivery too', async () => {
+    const db = openTempDb();
+    const log = capture('debug');
+    const ingest = new Ingest(db, log.logger);
+    await ingest.submitMqtt(mqtt(mesConfirmation({ messageId: 'one' })));
+    await ingest.submitMqtt(mqtt(mesConfirmation({ messageId: 'one' })));
+    expect(log.lines().map((l) => l.msg)).toEqual(['message committed and mapped', 'redelivered message already stored']);
   });
 });

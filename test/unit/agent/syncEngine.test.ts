@@ -9,6 +9,7 @@ import { mesConfirmation, releasedOrder } from '../domain/fixtures.js';
 import { openTempDb } from '../local-store/tempDb.js';
 import { documentNo, fakeErp, type FakeErp } from './fakeErp.js';
 import { OrderCache } from '../../../main/agent/orderCache.js';
+import { SyncSchema } from '../../../main/agent/config/syncSchema.js';
 
 const logger = createLogger('silent');
 /** A realistic clock value: the engine refreshes orders when now - lastFetch >= ordersRefreshS. */
@@ -18,13 +19,15 @@ const AFTER_FIRST_BACKOFF = 2_000;
 
 interface Rig { db: WritableDb; erp: FakeErp; engine: SyncEngine; connections: ConnectionRegistry; connectionId: string; changes: () => number }
 
-function rig(erp: FakeErp = fakeErp([releasedOrder(), releasedOrder({ orderId: '1000002' })])): Rig {
+function rig(erp: FakeErp = fakeErp([releasedOrder(), releasedOrder({ orderId: '1000002' })]), sync: Record<string, unknown> = {}): Rig {
   const db = openTempDb();
   const connections = new ConnectionRegistry();
   const connectionId = connections.register('erp', 'sap', erp.endpoint);
   let changes = 0;
   const engine = new SyncEngine({
     db, erp, orders: new OrderCache(db), plant: '1010', ordersRefreshS: 300, postIntervalMs: 1000, logger, connections, connectionId, onChange: () => changes++,
+    // One request at a time unless a test says otherwise: the order of calls is then exact.
+    sync: SyncSchema.parse({ maxInFlight: 1, ...sync }), monotonicMs: () => 0,
   });
   return { db, erp, engine, connections, connectionId, changes: () => changes };
 }
@@ -113,7 +116,7 @@ describe('SyncEngine', () => {
     const r = rig();
     const id = confirm(r.db);
     const later = confirm(r.db);
-    r.erp.postScript.push(() => new ErpError('connect ECONNREFUSED 10.0.0.5:443', 'transient'));
+    r.erp.requestScript.push(() => new ErpError('connect ECONNREFUSED 10.0.0.5:443', 'transient'));
 
     await r.engine.tick(T0);
 
@@ -135,7 +138,7 @@ describe('SyncEngine', () => {
   it('honours Retry-After: no ERP call before it has passed', async () => {
     const r = rig();
     const id = confirm(r.db);
-    r.erp.postScript.push(() => new ErpError('429 Too Many Requests', 'transient', { status: 429, retryAfterS: 30 }));
+    r.erp.requestScript.push(() => new ErpError('429 Too Many Requests', 'transient', { status: 429, retryAfterS: 30 }));
 
     await r.engine.tick(T0);
     await r.engine.tick(T0 + 29_999);
@@ -152,8 +155,8 @@ describe('SyncEngine', () => {
     const r = rig();
     const id = confirm(r.db);
     // The ERP commits the posting, then the response is lost.
-    r.erp.postScript.push((item) => {
-      r.erp.documents.set(item.eventId, documentNo(41));
+    r.erp.requestScript.push(([item]) => {
+      r.erp.documents.set(item!.eventId, documentNo(41));
       return new ErpError('socket hang up after request was sent', 'ambiguous');
     });
 
@@ -174,7 +177,7 @@ describe('SyncEngine', () => {
   it('an ambiguous failure the ERP never received is found missing by read-back, then posted once more', async () => {
     const r = rig();
     const id = confirm(r.db);
-    r.erp.postScript.push(() => new ErpError('timeout after 30 s', 'ambiguous'));
+    r.erp.requestScript.push(() => new ErpError('timeout after 30 s', 'ambiguous'));
 
     await r.engine.tick(T0);
     expect(getEvent(r.db, id)?.status).toBe('sending');
@@ -199,7 +202,7 @@ describe('SyncEngine', () => {
     const id = confirm(r.db);
     // Simulate the previous run: validated, marked sending, posted, then killed before recording it.
     await new SyncEngine({
-      db: r.db, erp: { ...r.erp, postConfirmation: async () => { throw new Error('killed'); } }, orders: new OrderCache(r.db), plant: '1010', ordersRefreshS: 300,
+      db: r.db, erp: { ...r.erp, postConfirmations: async () => { throw new Error('killed'); } }, orders: new OrderCache(r.db), plant: '1010', ordersRefreshS: 300,
       postIntervalMs: 1000, logger, connections: r.connections, connectionId: r.connectionId, onChange: () => undefined,
     }).tick(T0 - 1);
     expect(getEvent(r.db, id)?.status).toBe('sending');

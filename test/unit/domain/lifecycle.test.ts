@@ -6,7 +6,9 @@ const ALLOWED: Readonly<Record<EventStatus, readonly EventStatus[]>> = {
   mapped: ['ready', 'exception', 'recorded'],
   ready: ['sending', 'exception', 'voided'],
   sending: ['posted', 'exception', 'ready'],
-  exception: ['ready', 'voided'],
+  exception: ['ready', 'voided', 'pending_approval'],
+  // Four-eyes (issue 6): approved -> ready or voided, rejected -> exception.
+  pending_approval: ['ready', 'voided', 'exception'],
   posted: [],
   voided: [],
   recorded: [],

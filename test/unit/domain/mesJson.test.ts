@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapMesMessage, peekMessageId } from '../../../domain/index.js';
+import { mapMesMessage, mapMesMessageInTwoSteps, peekMessageId } from '../../../domain/index.js';
 import { mesConfirmation, mesQuality, without } from './fixtures.js';
 
 function rejectionOf(type: 'confirmation' | 'quality', payload: string): { reason: string; sourceId?: string } {
@@ -125,5 +125,43 @@ describe('peekMessageId', () => {
     expect(peekMessageId('not json')).toBeUndefined();
     expect(peekMessageId('null')).toBeUndefined();
     expect(peekMessageId(JSON.stringify({ messageId: 7 }))).toBeUndefined();
+  });
+});
+
+describe('mapMesMessage: the one-pass check gives what the two steps give', () => {
+  // Each field replaced by values of the wrong type, out of range, empty or missing, plus extra fields: the fast
+  // path may only ever accept what the two steps accept, with the same event, and must leave the reason to them.
+  const oddValues: unknown[] = [undefined, null, '', '  ', 'x', '120', 0, -1, 1.5, 1e308, true, false, [], {}, 'pass', 'fail', '10', '12345', 'toolongvalue-1234567890',
+    '2025-03-04T07:00:00Z', '2025-03-04 07:00', '1000000000001', ' 1000001 ', 'kg', 'KGM'];
+  const variants = (base: Record<string, unknown>): Record<string, unknown>[] => [
+    base,
+    { ...base, extra: 'ignored', nested: { a: 1 } },
+    ...Object.keys(base).flatMap((key) => oddValues.map((value) => ({ ...base, [key]: value }))),
+  ];
+  const payloads = (base: Record<string, unknown>): string[] => [...variants(base).map((v) => JSON.stringify(v)), '[]', 'null', '42', '"text"'];
+
+  it('confirmations', () => {
+    const all = payloads(mesConfirmation());
+    let accepted = 0;
+    for (const payload of all) {
+      const twoSteps = mapMesMessageInTwoSteps('confirmation', payload);
+      expect(mapMesMessage('confirmation', payload), payload).toEqual(twoSteps);
+      if (twoSteps.ok) accepted++;
+    }
+    // Both outcomes are exercised: otherwise the comparison above could pass with either path broken.
+    expect(accepted).toBeGreaterThan(10);
+    expect(all.length - accepted).toBeGreaterThan(100);
+  });
+
+  it('quality results', () => {
+    const all = payloads(mesQuality());
+    let accepted = 0;
+    for (const payload of all) {
+      const twoSteps = mapMesMessageInTwoSteps('quality', payload);
+      expect(mapMesMessage('quality', payload), payload).toEqual(twoSteps);
+      if (twoSteps.ok) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(10);
+    expect(all.length - accepted).toBeGreaterThan(100);
   });
 });

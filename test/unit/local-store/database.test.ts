@@ -18,7 +18,7 @@ describe('openDatabase', () => {
     expect(MIGRATIONS.length).toBeGreaterThan(0);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-    expect(tables).toEqual(['audit_log', 'counter_accumulator', 'counter_state', 'enterprise_cursor', 'erp_order', 'event', 'event_exception_rule', 'event_history', 'raw_message', 'setting']);
+    expect(tables).toEqual(['app_session', 'app_user', 'audit_log', 'counter_accumulator', 'counter_state', 'enterprise_cursor', 'erp_order', 'event', 'event_exception_rule', 'event_history', 'event_revision', 'exception_approval', 'raw_message', 'reconciliation_finding', 'reconciliation_run', 'setting', 'sync_posting', 'sync_posting_event']);
   });
 
   it('reopens a migrated file without running the migrations again, keeping its data', () => {

@@ -85,11 +85,11 @@ describe('events', () => {
 
   it('countEventsByStatus returns every status, zero-filled', () => {
     const db = openTempDb();
-    expect(countEventsByStatus(db)).toEqual({ mapped: 0, ready: 0, exception: 0, sending: 0, posted: 0, voided: 0, recorded: 0 });
+    expect(countEventsByStatus(db)).toEqual({ mapped: 0, ready: 0, exception: 0, sending: 0, posted: 0, voided: 0, recorded: 0, pending_approval: 0 });
     addEvent(db, 'ready', 1);
     addEvent(db, 'ready', 2);
     addEvent(db, 'exception', 3);
-    expect(countEventsByStatus(db)).toEqual({ mapped: 0, ready: 2, exception: 1, sending: 0, posted: 0, voided: 0, recorded: 0 });
+    expect(countEventsByStatus(db)).toEqual({ mapped: 0, ready: 2, exception: 1, sending: 0, posted: 0, voided: 0, recorded: 0, pending_approval: 0 });
   });
 
   it('listEventsByStatus returns the oldest first, only that status, up to the limit', () => {

@@ -80,16 +80,23 @@ function fillRepresentativeRows(db: Database.Database, version: number): void {
 
 type Snapshot = Record<string, Record<string, unknown>[]>;
 
+/** rowid, or the primary key's columns for a WITHOUT ROWID table (event_exception_rule, schema 6). */
+function rowOrder(db: Database.Database, table: string): string {
+  const withoutRowid = (db.prepare('SELECT wr FROM pragma_table_list WHERE name = ?').get(table) as { wr: number } | undefined)?.wr === 1;
+  if (!withoutRowid) return 'rowid';
+  return (db.prepare('SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk').all(table) as { name: string }[]).map((c) => c.name).join(', ');
+}
+
 function snapshot(db: Database.Database): Snapshot {
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
-  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all() as Record<string, unknown>[]]));
+  return Object.fromEntries(tables.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY ${rowOrder(db, t)}`).all() as Record<string, unknown>[]]));
 }
 
 /** The rows of `before`, read now with only the columns they had then. */
 function sameColumnsNow(db: Database.Database, before: Snapshot): Snapshot {
   return Object.fromEntries(Object.entries(before).map(([table, rows]) => {
     const columns = rows[0] ? Object.keys(rows[0]) : tableColumns(db, table);
-    return [table, db.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY rowid`).all() as Record<string, unknown>[]];
+    return [table, db.prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY ${rowOrder(db, table)}`).all() as Record<string, unknown>[]];
   }));
 }
 

@@ -17,7 +17,7 @@ function addEvent(db: WritableDb, status: EventStatus): string {
 }
 
 function scanned(db: WritableDb): Record<string, number> {
-  const counts: Record<string, number> = { mapped: 0, ready: 0, exception: 0, sending: 0, posted: 0, voided: 0, recorded: 0 };
+  const counts: Record<string, number> = { mapped: 0, ready: 0, exception: 0, sending: 0, posted: 0, voided: 0, recorded: 0, pending_approval: 0 };
   for (const row of db.prepare('SELECT status, COUNT(*) AS n FROM event GROUP BY status').all() as { status: string; n: number }[]) counts[row.status] = row.n;
   return counts;
 }

@@ -16,6 +16,7 @@ const PATH: Readonly<Record<EventStatus, readonly EventStatus[]>> = {
   posted: ['ready', 'sending', 'posted'],
   voided: ['exception', 'voided'],
   recorded: ['mapped', 'recorded'],
+  pending_approval: ['exception', 'pending_approval'],
 };
 
 export interface AddedEvent {

@@ -24,7 +24,7 @@ export function snapshot(at: string, overrides: Partial<DashboardSnapshot> = {})
   return {
     at,
     lines: [line()],
-    queue: { mapped: 1, ready: 2, exception: 3, sending: 4, posted: 50, voided: 0, recorded: 0, rejected: 6, oldestPendingAgeS: 12 },
+    queue: { mapped: 1, ready: 2, exception: 3, sending: 4, posted: 50, voided: 0, recorded: 0, pending_approval: 0, rejected: 6, oldestPendingAgeS: 12 },
     connections: [connection()],
     rate: { bucketS: 10, lines: ['L1'], points: [] },
     recent: [record()],

@@ -58,18 +58,98 @@ export class BrowserWindow extends EventEmitter {
     super();
     BrowserWindow.created.push(this);
   }
+  visible = true;
+  #destroyed = false;
   loadURL(url: string): Promise<void> {
     this.loadedUrl = url;
     return Promise.resolve();
   }
-  show(): void {}
+  show(): void {
+    this.visible = true;
+  }
+  hide(): void {
+    this.visible = false;
+  }
   focus(): void {}
   restore(): void {}
   isMinimized(): boolean {
     return false;
   }
   isDestroyed(): boolean {
-    return false;
+    return this.#destroyed;
+  }
+  /** Like the user closing the window: 'close' may be prevented, otherwise the window goes and 'closed' follows. */
+  close(): void {
+    let prevented = false;
+    this.emit('close', { preventDefault: () => (prevented = true) });
+    if (prevented) return;
+    this.#destroyed = true;
+    this.visible = false;
+    this.emit('closed');
+  }
+}
+
+export interface FakeMenuItem {
+  readonly label?: string;
+  readonly type?: string;
+  readonly enabled?: boolean;
+  readonly click?: () => void;
+}
+
+export const Menu = {
+  buildFromTemplate(template: FakeMenuItem[]): { items: FakeMenuItem[] } {
+    return { items: template };
+  },
+};
+
+export const nativeImage = {
+  createFromDataURL(dataUrl: string): { dataUrl: string } {
+    return { dataUrl };
+  },
+};
+
+export class Tray extends EventEmitter {
+  static readonly created: Tray[] = [];
+  /** Set to make the next constructor throw, as Electron does where no status area exists. */
+  static failNext: Error | null = null;
+  image: { dataUrl: string };
+  tooltip = '';
+  menu: { items: FakeMenuItem[] } | null = null;
+  destroyed = false;
+  constructor(image: { dataUrl: string }) {
+    super();
+    if (Tray.failNext !== null) {
+      const error = Tray.failNext;
+      Tray.failNext = null;
+      throw error;
+    }
+    this.image = image;
+    Tray.created.push(this);
+  }
+  setImage(image: { dataUrl: string }): void {
+    this.image = image;
+  }
+  setToolTip(text: string): void {
+    this.tooltip = text;
+  }
+  readonly balloons: { title: string; content: string }[] = [];
+  displayBalloon(options: { title: string; content: string }): void {
+    this.balloons.push(options);
+  }
+  setContextMenu(menu: { items: FakeMenuItem[] }): void {
+    this.menu = menu;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  /** Clicks the menu item whose label starts with `label`. */
+  clickItem(label: string): void {
+    const item = this.menu?.items.find((entry) => entry.label?.startsWith(label));
+    if (item?.click === undefined) throw new Error(`no menu item ${label}`);
+    item.click();
   }
 }
 
@@ -151,3 +231,15 @@ export const app = new FakeApp();
 export function ipcEvent(sender: FakeWebContents, frameUrl: string | null): { sender: FakeWebContents; senderFrame: { url: string } | null } {
   return { sender, senderFrame: frameUrl === null ? null : { url: frameUrl } };
 }
+
+/** safeStorage as unavailable by default; tests pass their own SafeStorageLike where it matters. */
+export const safeStorage = {
+  isEncryptionAvailable: (): boolean => false,
+  encryptString: (): Buffer => {
+    throw new Error('safeStorage unavailable in tests');
+  },
+  decryptString: (): string => {
+    throw new Error('safeStorage unavailable in tests');
+  },
+  getSelectedStorageBackend: (): string => 'unknown',
+};

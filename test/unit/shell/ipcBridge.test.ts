@@ -48,6 +48,14 @@ describe('registerIpcBridge', () => {
     await expect(call(ipcEvent(ours, 'file:///tmp/evil.html'), 'getHealth')).resolves.toEqual(refused);
     await expect(call(ipcEvent(ours, null), 'getHealth')).resolves.toEqual(refused);
     await expect(call(ipcEvent(new FakeWebContents(), appUrl), 'getHealth')).resolves.toEqual(refused);
+    // Electron throws from senderFrame.url when the frame navigated away or was destroyed in flight.
+    const goneFrame = {
+      sender: ours,
+      get senderFrame(): { url: string } {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+      },
+    };
+    await expect(call(goneFrame, 'getHealth')).resolves.toEqual(refused);
     expect(child().posted).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import ts from 'typescript';
 import { describe, expect, it, vi } from 'vitest';
-import { API_COMMANDS, API_QUERIES, API_STREAMS } from '../../../domain/api.js';
+import { API_COMMANDS, API_QUERIES, API_SESSION_METHODS, API_STREAMS } from '../../../domain/api.js';
 import { CALL_CHANNEL, EVENT_CHANNEL, SUBSCRIBE_CHANNEL } from '../../../main/shell/ipcBridge.js';
 
 // ipcBridge.js (imported for its channel names) imports electron; the real package would try to download.
@@ -61,7 +61,7 @@ describe('preload', () => {
 
   it('exposes exactly the API names of domain/api.ts (API_QUERIES, API_COMMANDS and API_STREAMS)', () => {
     const { api } = loadPreload();
-    expect(Object.keys(api).sort()).toEqual([...API_QUERIES, ...API_COMMANDS, ...API_STREAMS].sort());
+    expect(Object.keys(api).sort()).toEqual([...API_QUERIES, ...API_COMMANDS, ...API_SESSION_METHODS, ...API_STREAMS].sort());
     for (const name of Object.keys(api)) expect(typeof api[name]).toBe('function');
   });
 

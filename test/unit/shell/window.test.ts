@@ -22,8 +22,10 @@ describe('createMainWindow', () => {
       nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
+      disableBlinkFeatures: 'Auxclick',
       preload: '/opt/plantdesk/build/node/main/shell/preload.cjs',
     });
     expect(window.loadedUrl).toBe(appUrl);
