@@ -8,10 +8,11 @@ import type { WriteNodeArgs, WriteNodeResult } from './opcuaApi.js';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from './mapping/rejectedApi.js';
 import type { SparkplugNodeInfo } from './sparkplugApi.js';
 import type { CapacityStatus } from './capacityApi.js';
-import type { SyncStatus } from './syncApi.js';
-import type { ApiSessionMethod, Role, UsersApi } from './auth.js';
+import type { ReconciliationApi, SyncStatus } from './syncApi.js';
+import type { ApiSessionMethod, Role, SessionApi, UsersApi } from './auth.js';
 import type { AuditApi } from './auditApi.js';
 import type { ExceptionsApi } from './exceptionsApi.js';
+import type { ConsoleViewsApi } from './consoleApi.js';
 
 export * from './opcuaApi.js';
 export * from './mapping/rejectedApi.js';
@@ -214,7 +215,14 @@ export interface PlantDeskApi {
   getEnterpriseStatus(): Promise<EnterpriseStatus>;
 }
 
-export const API_QUERIES = ['getHealth', 'getQueue', 'getDashboard', 'listEvents', 'listCertificates', 'exportOwnCertificate', 'browse', 'listRejected', 'getEnterpriseStatus', 'listSparkplugNodes', 'verifyAudit', 'listExceptions', 'getException', 'recheckException', 'exportAuditCsv'] as const satisfies readonly (keyof (PlantDeskApi & AuditApi & ExceptionsApi))[];
+/**
+ * The whole PlantDesk API, as the preload (window.plantdesk), the WebSocket client and the agent (ApiService) offer
+ * it: the plant views and streams above, sessions and accounts, the audit, the exceptions workspace, the console's
+ * views and reconciliation. API_QUERIES, API_COMMANDS and API_STREAMS name its methods by kind.
+ */
+export type PlantDeskContract = PlantDeskApi & SessionApi & UsersApi & AuditApi & ExceptionsApi & ConsoleViewsApi & ReconciliationApi;
+
+export const API_QUERIES = ['getHealth', 'getQueue', 'getDashboard', 'listEvents', 'listCertificates', 'exportOwnCertificate', 'browse', 'listRejected', 'getEnterpriseStatus', 'listSparkplugNodes', 'verifyAudit', 'listExceptions', 'getException', 'recheckException', 'exportAuditCsv', 'listOrders', 'traceRecord', 'getQuality', 'getDiagnostics', 'listReconciliation'] as const satisfies readonly (keyof (PlantDeskApi & AuditApi & ExceptionsApi & ConsoleViewsApi & ReconciliationApi))[];
 export type ApiQuery = (typeof API_QUERIES)[number];
 export const API_STREAMS = ['onDashboard'] as const satisfies readonly (keyof PlantDeskApi)[];
 export type ApiStream = (typeof API_STREAMS)[number];
@@ -233,7 +241,7 @@ export function isApiStream(name: unknown): name is ApiStream {
  * holding one of its COMMAND_ROLES, and only from this machine (loopback HTTP/WebSocket, the Electron IPC bridge)
  * until LAN mode brings TLS (issue 8); the audit names the user.
  */
-export const API_COMMANDS = ['trustCertificate', 'replayRejected', 'writeNode', 'listUsers', 'createUser', 'setUserRoles', 'resetPassword', 'disableUser', 'correctException', 'voidException', 'retryException', 'bulkCorrect', 'approveCorrection', 'rejectCorrection'] as const satisfies readonly (keyof (PlantDeskApi & UsersApi & ExceptionsApi))[];
+export const API_COMMANDS = ['trustCertificate', 'replayRejected', 'writeNode', 'listUsers', 'createUser', 'setUserRoles', 'resetPassword', 'disableUser', 'correctException', 'voidException', 'retryException', 'bulkCorrect', 'approveCorrection', 'rejectCorrection', 'reconcileOrders'] as const satisfies readonly (keyof (PlantDeskApi & UsersApi & ExceptionsApi & ReconciliationApi))[];
 export type ApiCommand = (typeof API_COMMANDS)[number];
 export function isApiCommand(name: unknown): name is ApiCommand {
   return typeof name === 'string' && (API_COMMANDS as readonly string[]).includes(name);
@@ -256,6 +264,8 @@ export const COMMAND_ROLES: Readonly<Record<ApiCommand, readonly Role[]>> = {
   bulkCorrect: ['supervisor'],
   approveCorrection: ['supervisor'],
   rejectCorrection: ['supervisor'],
+  // Asks the ERP now; what it finds is a view for everyone.
+  reconcileOrders: ['supervisor', 'engineer'],
 };
 
 /** Results cross process boundaries as values, never as thrown errors. */
@@ -284,6 +294,11 @@ export const API_HTTP_ROUTES: Readonly<Record<ApiQuery, string>> = {
   recheckException: `${API_BASE_PATH}/exceptions/recheck`,
   /** Answers with the CSV file itself (text/csv) over HTTP; as an AuditCsv value over the WebSocket and IPC. */
   exportAuditCsv: `${API_BASE_PATH}/audit/export.csv`,
+  listOrders: `${API_BASE_PATH}/orders`,
+  traceRecord: `${API_BASE_PATH}/trace`,
+  getQuality: `${API_BASE_PATH}/quality`,
+  getDiagnostics: `${API_BASE_PATH}/diagnostics`,
+  listReconciliation: `${API_BASE_PATH}/reconciliation`,
 };
 
 /** HTTP POST routes for the commands: JSON body, loopback only, answers like the queries. */
@@ -302,6 +317,7 @@ export const API_COMMAND_ROUTES: Readonly<Record<ApiCommand, string>> = {
   bulkCorrect: `${API_BASE_PATH}/exceptions/bulk`,
   approveCorrection: `${API_BASE_PATH}/exceptions/approve`,
   rejectCorrection: `${API_BASE_PATH}/exceptions/reject`,
+  reconcileOrders: `${API_BASE_PATH}/reconciliation/run`,
 };
 
 /** WebSocket wire messages (browser mode); the Electron IPC bridge carries the same shapes. */

@@ -111,27 +111,20 @@ export interface MetricsExposition {
   readonly text: string;
 }
 
-/**
- * The console's views of issue 7 (Orders, Quality, trace, diagnostics, metrics). Served over HTTP GET on this
- * machine like the other views (CONSOLE_VIEW_ROUTES); not yet over the WebSocket and the Electron bridge, whose
- * method lists (API_QUERIES, the preload) are owned elsewhere.
- */
+/** The console's views of issue 7 (Orders, Quality, trace, diagnostics): queries of the PlantDesk API like the others. */
 export interface ConsoleViewsApi {
-  getMetrics(): Promise<MetricsExposition>;
   getDiagnostics(): Promise<DiagnosticsBundle>;
   listOrders(query?: OrderListQuery): Promise<OrderProgress[]>;
   traceRecord(query: TraceQuery): Promise<RecordTrace>;
   getQuality(query?: QualityQuery): Promise<QualitySummary>;
 }
-export type ConsoleView = keyof ConsoleViewsApi;
+/**
+ * Prometheus text for IT's monitoring, served at METRICS_PATH only: a scraper's interface, not the console's, so it
+ * is no query of the PlantDesk API (the console reads what it shows through the queries).
+ */
+export interface MetricsApi {
+  getMetrics(): Promise<MetricsExposition>;
+}
 
 /** Prometheus scrapes this path (outside /api/v1, where scrapers look by default). */
 export const METRICS_PATH = '/metrics';
-
-/** GET routes of the console views; query parameters are the methods' arguments. */
-export const CONSOLE_VIEW_ROUTES: Readonly<Record<Exclude<ConsoleView, 'getMetrics'>, string>> = {
-  getDiagnostics: '/api/v1/diagnostics',
-  listOrders: '/api/v1/orders',
-  traceRecord: '/api/v1/trace',
-  getQuality: '/api/v1/quality',
-};

@@ -1,5 +1,6 @@
 // What the sync engine tells the console (issue 5): the ERP's reachability, the drain of a backlog and the last
 // reconciliation. Carried in QueueCounts.sync, so getQueue and every dashboard snapshot show it.
+import { z } from 'zod';
 
 export interface SyncStatus {
   /** online: posting; retrying: failures, backing off; offline: repeated failures, only probed until it answers. */
@@ -49,4 +50,30 @@ export interface ReconciliationSummary {
   readonly lastRunAt: string | null;
   /** The newest findings (at most 20); the full list from listReconciliation. */
   readonly recent: readonly ReconciliationFinding[];
+}
+
+export const ReconciliationQuerySchema = z.strictObject({
+  orderId: z.string().trim().min(1).max(12).optional(),
+  limit: z.coerce.number().int().min(1).max(5000).default(500),
+});
+export type ReconciliationQuery = z.input<typeof ReconciliationQuerySchema>;
+
+export const ReconcileArgsSchema = z.strictObject({
+  /** The orders to compare now; default those PlantDesk posted to lately. */
+  orderIds: z.array(z.string().trim().min(1).max(12)).max(1000).optional(),
+});
+export type ReconcileArgs = z.input<typeof ReconcileArgsSchema>;
+
+export interface ReconcileRun {
+  readonly orders: number;
+  readonly mismatches: number;
+  readonly failed: readonly { readonly orderId: string; readonly error: string }[];
+}
+
+/** Reconciliation with the ERP: the findings (a view) and a run on demand (a command). */
+export interface ReconciliationApi {
+  /** Findings of the last run of each order, newest first; of one order or all. */
+  listReconciliation(query?: ReconciliationQuery): Promise<ReconciliationFinding[]>;
+  /** Command: compares the given orders (or those posted to lately) with the ERP now. */
+  reconcileOrders(args?: ReconcileArgs): Promise<ReconcileRun>;
 }

@@ -6,6 +6,7 @@ import {
 import { countEventsByStatus, countRawByStatus, listRecentEvents, oldestPendingCreatedAt, type ReadableDb, type StoredEvent } from '../../local-store/index.js';
 import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from '../../domain/index.js';
 import type { WriteNodeArgs, WriteNodeResult } from '../../domain/index.js';
+import { ReconcileArgsSchema, ReconciliationQuerySchema, type ReconcileArgs, type ReconcileRun, type ReconciliationQuery } from '../../domain/index.js';
 import { ApiFailure } from './apiFailure.js';
 import type { AuthService } from './auth/authService.js';
 import { verifyAuditInSteps } from '../../local-store/index.js';
@@ -24,7 +25,7 @@ import type { StoreHealth } from '../../domain/index.js';
 import type { CapacityMonitor } from './capacity.js';
 import { drainEtaS } from './drainEta.js';
 import type { ReconciliationFinding, SyncStatus } from '../../domain/index.js';
-import { listReconciliation, type ReconcileRun } from './sync/reconciler.js';
+import { listReconciliation } from './sync/reconciler.js';
 import type { ConsoleViewsApi, DiagnosticsBundle, MetricsExposition, OrderListQuery, OrderProgress, QualityQuery, QualitySummary, RecordTrace, TraceQuery } from '../../domain/index.js';
 import { METRICS_CONTENT_TYPE, type AgentMetrics } from './metrics.js';
 import type { Diagnostics } from './diagnostics.js';
@@ -219,15 +220,17 @@ export class ApiService implements PlantDeskApi, SessionApi, UsersApi, AuditApi,
     return this.options.enterprise?.status() ?? enterpriseStatusDisabled(this.options.db);
   }
 
-  /** Reconciliation findings (newest first), of one order or all; not yet on the transports (README, "ERP sync"). */
-  async listReconciliation(query: { orderId?: string; limit?: number } = {}): Promise<ReconciliationFinding[]> {
-    return listReconciliation(this.options.db, query.orderId, query.limit ?? 500);
+  /** Reconciliation findings (newest first), of one order or all. */
+  async listReconciliation(query?: ReconciliationQuery): Promise<ReconciliationFinding[]> {
+    const { orderId, limit } = ReconciliationQuerySchema.parse(query ?? {});
+    return listReconciliation(this.options.db, orderId, limit);
   }
 
-  /** Reconciliation on demand: the given orders, or those posted to lately. */
-  async reconcileOrders(args: { orderIds?: readonly string[] } = {}): Promise<ReconcileRun> {
+  /** Command (COMMAND_ROLES: supervisor, engineer): reconciliation now, of the given orders or those posted to lately. */
+  async reconcileOrders(args?: ReconcileArgs): Promise<ReconcileRun> {
+    const { orderIds } = ReconcileArgsSchema.parse(args ?? {});
     if (!this.options.sync) throw new ApiFailure('not_found', 'the sync engine is not running in this agent');
-    return this.options.sync.reconcile(args.orderIds);
+    return this.options.sync.reconcile(orderIds);
   }
 
   private syncStatus(): { sync?: SyncStatus } {
@@ -235,7 +238,7 @@ export class ApiService implements PlantDeskApi, SessionApi, UsersApi, AuditApi,
     return sync ? { sync } : {};
   }
 
-  // The console views of issue 7 (domain/consoleApi.ts): served over HTTP GET (consoleRoutes.ts).
+  // The console views of issue 7 (domain/consoleApi.ts) and /metrics (consoleRoutes.ts).
   async getMetrics(): Promise<MetricsExposition> {
     if (!this.options.metrics) throw new ApiFailure('not_found', 'metrics are not available in this agent');
     return { contentType: METRICS_CONTENT_TYPE, text: await this.options.metrics.text() };

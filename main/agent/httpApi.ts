@@ -6,7 +6,7 @@ import {
   type ApiResult, type ApiSessionMethod, type AuditCsv, type OwnCertificateExport,
 } from '../../domain/index.js';
 import { callApi, openApiConnection, type ServedApi } from './apiDispatch.js';
-import { handleConsoleRoute, isConsoleRoute } from './consoleRoutes.js';
+import { handleMetricsRoute, isMetricsRoute } from './consoleRoutes.js';
 
 const ROUTE_TO_METHOD = new Map<string, ApiQuery>(Object.entries(API_HTTP_ROUTES).map(([method, path]) => [path, method as ApiQuery]));
 const ROUTE_TO_COMMAND = new Map<string, ApiCommand>(Object.entries(API_COMMAND_ROUTES).map(([method, path]) => [path, method as ApiCommand]));
@@ -71,10 +71,10 @@ export function isAllowedHost(req: IncomingMessage, extraHostnames: readonly str
 /** Handles requests under /api/v1; returns false for any other path so the host can serve it. */
 export async function handleApiRequest(api: ServedApi, req: IncomingMessage, res: ServerResponse, extraHostnames: readonly string[] = [], options: TransportOptions = {}): Promise<boolean> {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  // /metrics and the console views of issue 7 (consoleRoutes.ts): the views' Host and login rules.
-  if (isConsoleRoute(url.pathname)) {
+  // /metrics for Prometheus (consoleRoutes.ts): the views' Host and login rules.
+  if (isMetricsRoute(url.pathname)) {
     if (!isAllowedHost(req, extraHostnames)) sendJson(res, 403, { error: { code: 'bad_request', message: `this API does not answer to host ${req.headers.host ?? '(none)'}` } });
-    else await handleConsoleRoute(api, url, req, res, { ...options, token: bearerToken(req) });
+    else await handleMetricsRoute(api, url, req, res, { ...options, token: bearerToken(req) });
     return true;
   }
   if (url.pathname !== API_BASE_PATH && !url.pathname.startsWith(`${API_BASE_PATH}/`)) return false;

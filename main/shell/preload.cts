@@ -1,7 +1,6 @@
 // Sandboxed preload: exposes the PlantDesk API as window.plantdesk over IPC, and nothing else.
 // CommonJS because sandboxed preloads cannot be ES modules, and only 'electron' can be required here.
-import type { ApiCommand, ApiQuery, ApiResult, ApiSessionMethod, ApiStream, AuditApi, PlantDeskApi, SessionApi, StreamValue, Unsubscribe, UsersApi } from '../../domain/api.js';
-import type { ExceptionsApi } from '../../domain/exceptionsApi.js';
+import type { ApiCommand, ApiQuery, ApiResult, ApiSessionMethod, ApiStream, PlantDeskContract, StreamValue, Unsubscribe } from '../../domain/api.js';
 import electron = require('electron');
 
 const { contextBridge, ipcRenderer } = electron;
@@ -47,7 +46,7 @@ function subscribe<S extends ApiStream>(stream: S, listener: (value: StreamValue
 // Written out rather than generated from API_QUERIES/API_COMMANDS/API_STREAMS, which this sandbox cannot require: the
 // PlantDeskApi annotation rejects a missing or extra member, and preload.test.ts checks the names against
 // domain's lists, so the two can never drift apart.
-const api: PlantDeskApi & SessionApi & UsersApi & AuditApi & ExceptionsApi = {
+const api: PlantDeskContract = {
   getHealth: () => call('getHealth'),
   getQueue: () => call('getQueue'),
   getDashboard: () => call('getDashboard'),
@@ -84,6 +83,13 @@ const api: PlantDeskApi & SessionApi & UsersApi & AuditApi & ExceptionsApi = {
   bulkCorrect: (args) => call('bulkCorrect', args),
   approveCorrection: (args) => call('approveCorrection', args),
   rejectCorrection: (args) => call('rejectCorrection', args),
+  // The console's views (issue 7) and reconciliation with the ERP (issue 5).
+  listOrders: (query) => call('listOrders', query),
+  traceRecord: (query) => call('traceRecord', query),
+  getQuality: (query) => call('getQuality', query),
+  getDiagnostics: () => call('getDiagnostics'),
+  listReconciliation: (query) => call('listReconciliation', query),
+  reconcileOrders: (args) => call('reconcileOrders', args),
 };
 
 contextBridge.exposeInMainWorld('plantdesk', api);

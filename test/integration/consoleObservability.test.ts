@@ -143,7 +143,7 @@ erp:
       }).on('error', reject).end();
     });
     expect(status).toBe(403);
-    expect((await fetch(`${agent.url}/metrics`, { method: 'POST' })).status).toBe(400);
+    expect((await fetch(`${agent.url}/metrics`, { method: 'POST' })).status).toBe(405);
   });
 
   it('exports a diagnostics bundle with logs, queue, versions and the configuration without any secret', async () => {

@@ -1,7 +1,9 @@
 // Runs reconciliation on a timer and on demand: orders posted to lately, one ERP read each, findings stored per
 // order (replacing that order's previous ones) and every mismatch logged for the supervisor.
 import type { ErpAdapter } from '../../../connectors/erp/index.js';
-import type { ReconciliationFinding, ReconciliationSummary } from '../../../domain/index.js';
+import type { ReconcileRun, ReconciliationFinding, ReconciliationSummary } from '../../../domain/index.js';
+
+export type { ReconcileRun };
 import { countReconciliationFindings, lastReconciliationAt, listReconciliationFindings, ordersPostedSince, postedKeysOfOrder, replaceReconciliation, type ReadableDb, type WritableDb } from '../../../local-store/index.js';
 import type { Logger } from '../logger.js';
 import { compareWithErp } from './reconcile.js';
@@ -16,11 +18,6 @@ export interface ReconcilerOptions {
   readonly onChange: () => void;
 }
 
-export interface ReconcileRun {
-  readonly orders: number;
-  readonly mismatches: number;
-  readonly failed: readonly { readonly orderId: string; readonly error: string }[];
-}
 
 export class Reconciler {
   private timer: NodeJS.Timeout | undefined;

@@ -1,7 +1,8 @@
-// The console views of issue 7 (Orders, Quality, trace, diagnostics, ERP latency from /metrics), read over HTTP
-// GET from the console that served this page. The WebSocket and Electron bridge do not carry them yet
-// (domain/consoleApi.ts): in the desktop window they say so in words.
+// The console views of issue 7 (Orders, Quality, trace, diagnostics) through the PlantDesk API, whichever transport
+// carries it; and the ERP latency, read from /metrics over HTTP GET from the console that served this page (the
+// desktop window has no such page: there the latency column stays empty).
 import type { DiagnosticsBundle, OrderProgress, QualitySummary, RecordTrace } from '../../../domain/api';
+import { getApi } from './getApi';
 
 export interface ConsoleViews {
   listOrders(): Promise<OrderProgress[]>;
@@ -12,34 +13,19 @@ export interface ConsoleViews {
   getMetricsText(): Promise<string>;
 }
 
-async function get(path: string): Promise<Response> {
-  if (!/^https?:$/.test(window.location.protocol)) {
-    throw new Error('this view is served by `plantdesk console`; open the console in a browser');
-  }
-  const res = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
-  if (!res.ok) {
-    let message = `${path}: HTTP ${res.status}`;
-    try {
-      const body = (await res.json()) as { error?: { message?: string } };
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      // The status line is all there is.
-    }
-    throw new Error(message);
-  }
-  return res;
+async function metricsText(): Promise<string> {
+  if (!/^https?:$/.test(window.location.protocol)) throw new Error('/metrics is served by `plantdesk console`');
+  const res = await fetch('/metrics', { cache: 'no-store' });
+  if (!res.ok) throw new Error(`/metrics: HTTP ${res.status}`);
+  return res.text();
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  return (await (await get(path)).json()) as T;
-}
-
-export const httpConsoleViews: ConsoleViews = {
-  listOrders: () => getJson('/api/v1/orders'),
-  traceRecord: (id) => getJson(`/api/v1/trace?id=${encodeURIComponent(id)}`),
-  getQuality: (hours) => getJson(`/api/v1/quality${hours === undefined ? '' : `?hours=${hours}`}`),
-  getDiagnostics: () => getJson('/api/v1/diagnostics'),
-  getMetricsText: async () => (await get('/metrics')).text(),
+export const apiConsoleViews: ConsoleViews = {
+  listOrders: () => getApi().listOrders(),
+  traceRecord: (id) => getApi().traceRecord({ id }),
+  getQuality: (hours) => getApi().getQuality(hours === undefined ? undefined : { hours }),
+  getDiagnostics: () => getApi().getDiagnostics(),
+  getMetricsText: metricsText,
 };
 
 /** Mean ERP request time per operation from the Prometheus histogram (sum / count over the agent's life). */

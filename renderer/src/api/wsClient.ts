@@ -1,16 +1,18 @@
 // PlantDeskApi over a WebSocket (browser mode): calls, stream subscriptions, reconnect with backoff.
 import type { ApiCommand, ApiQuery, ApiRequestMessage, ApiResponseMessage, ApiStream, DashboardSnapshot, EventQuery } from '../../../domain/api';
 import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from '../../../domain/api';
-import type { EnterpriseStatus, EventSummary, Health, PlantDeskApi, QueueCounts, Unsubscribe } from '../../../domain/api';
+import type { EnterpriseStatus, EventSummary, Health, PlantDeskContract, QueueCounts, Unsubscribe } from '../../../domain/api';
+import type { DiagnosticsBundle, OrderListQuery, OrderProgress, QualityQuery, QualitySummary, RecordTrace, TraceQuery } from '../../../domain/api';
+import type { ReconcileArgs, ReconcileRun, ReconciliationFinding, ReconciliationQuery } from '../../../domain/api';
 import type { RejectedMessage, RejectedQuery, ReplayRejectedArgs, ReplayResult } from '../../../domain/api';
 import type { SparkplugNodeInfo } from '../../../domain/api';
 import type { WriteNodeArgs, WriteNodeResult } from '../../../domain/api';
 import type { ApiSessionMethod, AuthStatus, CreateFirstAdminArgs, CreateUserArgs, DisableUserArgs, LoginArgs, ResetPasswordArgs } from '../../../domain/api';
-import type { SessionApi, SessionInfo, SetUserRolesArgs, UserInfo, UsersApi } from '../../../domain/api';
-import type { AuditApi, AuditVerification } from '../../../domain/api';
+import type { SessionInfo, SetUserRolesArgs, UserInfo } from '../../../domain/api';
+import type { AuditVerification } from '../../../domain/api';
 import type {
   ApprovalDecisionArgs, AuditCsv, AuditCsvQuery, BulkCorrectArgs, BulkCorrectResult, CorrectExceptionArgs, ExceptionActionResult, ExceptionDetail,
-  ExceptionIdArgs, ExceptionList, ExceptionQuery, ExceptionsApi, RecheckExceptionArgs, RecheckResult, RejectCorrectionArgs, RetryExceptionArgs, VoidExceptionArgs,
+  ExceptionIdArgs, ExceptionList, ExceptionQuery, RecheckExceptionArgs, RecheckResult, RejectCorrectionArgs, RetryExceptionArgs, VoidExceptionArgs,
 } from '../../../domain/api';
 import { ApiCallError, type LinkState, type WebSocketFactory, type WebSocketLike, type WsClientOptions } from './wsTypes';
 
@@ -24,7 +26,7 @@ interface Pending {
 
 const OPEN = 1;
 
-export class WsClient implements PlantDeskApi, SessionApi, UsersApi, AuditApi, ExceptionsApi {
+export class WsClient implements PlantDeskContract {
   private socket: WebSocketLike | null = null;
   private state: LinkState = 'connecting';
   private nextId = 1;
@@ -89,6 +91,12 @@ export class WsClient implements PlantDeskApi, SessionApi, UsersApi, AuditApi, E
   getException = (args: ExceptionIdArgs): Promise<ExceptionDetail> => this.call('getException', args);
   recheckException = (args: RecheckExceptionArgs): Promise<RecheckResult> => this.call('recheckException', args);
   exportAuditCsv = (query?: AuditCsvQuery): Promise<AuditCsv> => this.call('exportAuditCsv', query);
+  listOrders = (query?: OrderListQuery): Promise<OrderProgress[]> => this.call('listOrders', query);
+  traceRecord = (query: TraceQuery): Promise<RecordTrace> => this.call('traceRecord', query);
+  getQuality = (query?: QualityQuery): Promise<QualitySummary> => this.call('getQuality', query);
+  getDiagnostics = (): Promise<DiagnosticsBundle> => this.call('getDiagnostics');
+  listReconciliation = (query?: ReconciliationQuery): Promise<ReconciliationFinding[]> => this.call('listReconciliation', query);
+  reconcileOrders = (args?: ReconcileArgs): Promise<ReconcileRun> => this.call('reconcileOrders', args);
   correctException = (args: CorrectExceptionArgs): Promise<ExceptionActionResult> => this.call('correctException', args);
   voidException = (args: VoidExceptionArgs): Promise<ExceptionActionResult> => this.call('voidException', args);
   retryException = (args: RetryExceptionArgs): Promise<ExceptionActionResult> => this.call('retryException', args);

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CertificateList, PlantDeskApi } from '../../../domain/api';
 import { getApi } from '../api/getApi';
-import { erpLatencyFromMetrics, httpConsoleViews, type ConsoleViews } from '../api/consoleViews';
+import { erpLatencyFromMetrics, apiConsoleViews, type ConsoleViews } from '../api/consoleViews';
 import { ConnectionsTable, type ConnectionRow } from '../components/ConnectionsTable';
 import { useConsoleStore } from '../state/store';
 import { CertificatesContainer } from './CertificatesContainer';
@@ -12,7 +12,7 @@ import { useNow } from './useNow';
 
 const REFRESH_MS = 10_000;
 
-export function ConnectionsScreen({ api = getApi(), views = httpConsoleViews }: { readonly api?: Pick<PlantDeskApi, 'listCertificates'>; readonly views?: ConsoleViews }) {
+export function ConnectionsScreen({ api = getApi(), views = apiConsoleViews }: { readonly api?: Pick<PlantDeskApi, 'listCertificates'>; readonly views?: ConsoleViews }) {
   const connections = useConsoleStore((s) => s.connections);
   const clockOffsetMs = useConsoleStore((s) => s.clockOffsetMs);
   const link = useConsoleStore((s) => s.link);

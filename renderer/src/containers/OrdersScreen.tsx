@@ -1,14 +1,14 @@
 // The Orders screen: released orders with progress (refreshed every 10 s) and the trace of one record.
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OrderProgress, RecordTrace } from '../../../domain/api';
-import { httpConsoleViews, type ConsoleViews } from '../api/consoleViews';
+import { apiConsoleViews, type ConsoleViews } from '../api/consoleViews';
 import { OrdersTable } from '../components/OrdersTable';
 import { TracePanel } from '../components/TracePanel';
 import { useConsoleStore } from '../state/store';
 
 const REFRESH_MS = 10_000;
 
-export function OrdersScreen({ views = httpConsoleViews }: { readonly views?: ConsoleViews }) {
+export function OrdersScreen({ views = apiConsoleViews }: { readonly views?: ConsoleViews }) {
   const link = useConsoleStore((s) => s.link);
   const recent = useConsoleStore((s) => s.recent);
   const [orders, setOrders] = useState<readonly OrderProgress[]>([]);

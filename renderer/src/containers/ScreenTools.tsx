@@ -1,6 +1,6 @@
 // The tools row of the Connections screen: the one-click diagnostics download for IT.
 import { useState } from 'react';
-import { httpConsoleViews, type ConsoleViews } from '../api/consoleViews';
+import { apiConsoleViews, type ConsoleViews } from '../api/consoleViews';
 import { DiagnosticsButton } from '../components/DiagnosticsButton';
 
 /** Saves a JSON document as a file through a temporary object URL (works in the browser and in Electron). */
@@ -15,7 +15,7 @@ function download(fileName: string, value: unknown): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export function ScreenTools({ views = httpConsoleViews }: { readonly views?: ConsoleViews }) {
+export function ScreenTools({ views = apiConsoleViews }: { readonly views?: ConsoleViews }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const exportBundle = () => {

@@ -58,7 +58,7 @@ describe('console routes', () => {
     const noId = await fetch(`${url}/api/v1/trace`);
     expect(noId.status).toBe(400);
     const post = await fetch(`${url}/api/v1/orders`, { method: 'POST' });
-    expect(post.status).toBe(400);
+    expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');
   });
 

@@ -79,15 +79,21 @@ describe('verifyAuditInSteps (the agent\'s, with the event loop free between pag
     for (let i = 0; i < 20; i++) add(i);
     // A writer taking turns with the check's pages on the event loop, as intake does in the agent.
     let written = 0;
-    const write = (): void => {
-      add(100 + written);
-      if (++written < 30) setImmediate(write);
-    };
+    const writing = new Promise<void>((done) => {
+      const write = (): void => {
+        add(100 + written);
+        if (++written < 30) setImmediate(write);
+        else done();
+      };
+      setImmediate(write);
+    });
     const running = verifyAuditInSteps(db, 3);
-    setImmediate(write);
     const result = await running;
     expect(result.ok).toBe(true);
     expect(result.entries).toBeGreaterThan(20);
+    // The writer ends on its own turn: the file closes after its last entry, whichever finished first.
+    await writing;
+    expect(verifyAudit(db)).toEqual({ ok: true, entries: 50 });
     db.close();
   });
 });
