@@ -3,20 +3,11 @@
 import type { ReadableDb, WritableDb } from './database.js';
 import { inTransaction, statement } from './statements.js';
 
-import type { ReconciliationKind } from '../domain/index.js';
+import type { ReconciliationFinding, ReconciliationKind } from '../domain/index.js';
 export type { ReconciliationKind };
 
-export interface ReconciliationFindingRow {
-  readonly orderId: string;
-  readonly operation: string | null;
-  readonly kind: ReconciliationKind;
-  readonly message: string;
-  readonly plantdeskQty: number | null;
-  readonly erpQty: number | null;
-  readonly erpDocument: string | null;
-  readonly eventId: string | null;
-  readonly foundAt: number;
-}
+/** A finding as stored: the domain's, with its time in epoch milliseconds. */
+export type ReconciliationFindingRow = Omit<ReconciliationFinding, 'foundAt'> & { readonly foundAt: number };
 
 export function replaceReconciliation(db: WritableDb, orderId: string, at: number, findings: readonly Omit<ReconciliationFindingRow, 'foundAt'>[], error: string | null = null): void {
   inTransaction(db, () => {

@@ -3,11 +3,12 @@ import {
   EventQuerySchema, type DashboardSnapshot, type EventQuery, type EventSummary, type Health, type PlantDeskApi,
   type QueueCounts, type Unsubscribe,
 } from '../../domain/index.js';
-import { countEventsByStatus, countRawByStatus, listRecentEvents, oldestPendingCreatedAt, type ReadableDb, type StoredEvent } from '../../local-store/index.js';
+import { countEventsByStatus, countRawByStatus, listRecentEvents, oldestPendingCreatedAt, type ReadableDb } from '../../local-store/index.js';
 import type { BrowseQuery, BrowseResult, CertificateList, OwnCertificateExport, TrustCertificateArgs, TrustCertificateResult } from '../../domain/index.js';
 import type { WriteNodeArgs, WriteNodeResult } from '../../domain/index.js';
 import { ReconcileArgsSchema, ReconciliationQuerySchema, type ReconcileArgs, type ReconcileRun, type ReconciliationQuery } from '../../domain/index.js';
 import { ApiFailure } from './apiFailure.js';
+import { toEventSummary } from './eventSummary.js';
 import type { AuthService } from './auth/authService.js';
 import { verifyAuditInSteps } from '../../local-store/index.js';
 import type { AuditApi, AuditVerification } from '../../domain/index.js';
@@ -71,25 +72,6 @@ export interface ApiServiceOptions {
   readonly exceptions?: ExceptionsService;
 }
 
-export function toEventSummary(event: StoredEvent): EventSummary {
-  const body = event.body;
-  return {
-    eventId: event.eventId,
-    kind: body.kind,
-    status: event.status,
-    line: body.line,
-    orderId: body.orderId,
-    operation: body.operation,
-    quantity: body.kind === 'confirmation' ? body.yieldQty : body.value,
-    scrap: body.kind === 'confirmation' ? body.scrapQty : 0,
-    unit: body.unit ?? '',
-    erpDocument: event.erpDocument,
-    reasons: event.reasons,
-    correlationId: event.correlationId,
-    receivedAt: new Date(event.createdAt).toISOString(),
-    updatedAt: new Date(event.updatedAt).toISOString(),
-  };
-}
 
 export class ApiService implements PlantDeskApi, SessionApi, UsersApi, AuditApi, ConsoleViewsApi, ExceptionsApi {
   private readonly dashboardListeners = new Set<(snapshot: DashboardSnapshot) => void>();

@@ -66,15 +66,22 @@ describe('enterprise publish with the agent killed mid-publish', () => {
     expect(events).toHaveLength(BACKLOG + LIVE);
     await waitFor(() => (unique() >= events.length ? true : undefined), 60_000, `all ${events.length} sequences at the consumer`);
     const { firstArrivals, bySequence, duplicates } = delivery(consumer.messages);
-    // A quality result has one change (recorded), so the sequences are exactly 1..N, first arrivals in order.
-    expect(firstArrivals).toEqual(range(events.length));
+    // A quality result has one change (recorded): N first arrivals, increasing, chained by previousSequence
+    // (delivery()). Each start after a kill lifts the sequences above the reserved high-water mark kept outside the
+    // database (never a number twice, even after a restore: docs/ENTERPRISE-TOPICS.md), so a jump is allowed only
+    // there: at most one per kill, and a run of 1..k from the first start.
+    expect(firstArrivals).toHaveLength(events.length);
+    const jumps = firstArrivals.filter((sequence, i) => i > 0 && sequence !== firstArrivals[i - 1]! + 1).length;
+    expect(firstArrivals.every((sequence, i) => i === 0 || sequence > firstArrivals[i - 1]!)).toBe(true);
+    expect(jumps).toBeLessThanOrEqual(KILLS);
+    expect(firstArrivals.slice(0, 300)).toEqual(range(300));
     const published = new Set([...bySequence.values()].map((p) => (JSON.parse(p) as { eventId: string }).eventId));
     expect(events.filter((e) => !published.has(e.event_id))).toEqual([]);
     const status = await waitFor(async () => {
       const s = await getJson<EnterpriseStatus>(`${agent.url}/api/v1/enterprise`);
       return s.backlog === 0 ? s : undefined;
     }, 10_000, 'backlog 0');
-    expect(status.publishedSequence).toBe(events.length);
+    expect(status.publishedSequence).toBe(firstArrivals.at(-1));
     console.log(`enterprise kill test: ${events.length} events, ${duplicates} duplicates after ${KILLS} kills (${killedMidway} mid-publish)`);
 
     agent.child.kill('SIGTERM');

@@ -7,6 +7,7 @@ import {
 } from '../../../domain/index.js';
 import { countEventsByStatus, eventHistory, getApprovalRequest, listOpenExceptions, listRevisions, rawMessageOfEvent, type StoredEvent } from '../../../local-store/index.js';
 import { ApiFailure } from '../apiFailure.js';
+import { toEventSummary } from '../eventSummary.js';
 import { correctionNeedsApproval } from './approvalPolicy.js';
 import { nowOf, requireEvent, type ExceptionsDeps } from './deps.js';
 import { applyEdit } from './editedBody.js';
@@ -15,23 +16,9 @@ import { ruleContextFor } from './ruleContext.js';
 const RAW_PAYLOAD_LIMIT = 16 * 1024;
 
 export function summarize(deps: ExceptionsDeps, event: StoredEvent, now: number): ExceptionSummary {
-  const body = event.body;
   const request = event.status === 'pending_approval' ? getApprovalRequest(deps.db, event.eventId) : undefined;
   return {
-    eventId: event.eventId,
-    kind: body.kind,
-    status: event.status,
-    line: body.line,
-    orderId: body.orderId,
-    operation: body.operation,
-    quantity: body.kind === 'confirmation' ? body.yieldQty : body.value,
-    scrap: body.kind === 'confirmation' ? body.scrapQty : 0,
-    unit: body.unit ?? '',
-    erpDocument: event.erpDocument,
-    reasons: event.reasons,
-    correlationId: event.correlationId,
-    receivedAt: new Date(event.createdAt).toISOString(),
-    updatedAt: new Date(event.updatedAt).toISOString(),
+    ...toEventSummary(event),
     ageMin: Math.max(0, Math.floor((now - event.createdAt) / 60_000)),
     erpSide: event.reasons.length > 0 && event.reasons.every((r) => isErpRuleCode(r.code)),
     approval: request
