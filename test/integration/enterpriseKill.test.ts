@@ -20,7 +20,9 @@ describe('enterprise publish with the agent killed mid-publish', () => {
   const agents: ConsoleProcess[] = [];
 
   beforeAll(async () => {
-    [plant, enterprise] = await Promise.all([startMosquitto(), startMosquitto()]);
+    // The enterprise broker keeps the consumer's session across its halt: otherwise what the agent publishes before
+    // the consumer has reconnected and subscribed again goes to nobody (a race of the test, not of PlantDesk).
+    [plant, enterprise] = await Promise.all([startMosquitto(), startMosquitto({ persistence: true })]);
     consumer = await startConsumer(enterprise.url, 'corp-consumer-kill');
     // A small window: the kills find messages in flight, not only a finished drain.
     setup = agentSetup({ plantUrl: plant.url, enterpriseUrl: enterprise.url, batchSize: 10 });
